@@ -1,0 +1,1 @@
+"""coproduce: co-production for social housing."""

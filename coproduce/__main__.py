@@ -1,0 +1,5 @@
+import sys
+
+from coproduce.cli import main
+
+sys.exit(main())

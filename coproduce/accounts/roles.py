@@ -1,0 +1,70 @@
+"""Roles and what each may do. Views ask these questions; they never compare role names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    TENANT = "tenant", "Tenant or customer"
+    COORDINATOR = "coordinator", "Involvement coordinator"
+    FACILITATOR = "facilitator", "Facilitator"
+    ADMIN_SUPPORT = "admin_support", "Admin support"
+    FINANCE = "finance", "Finance"
+    DATA_PROTECTION = "data_protection", "Data-protection lead"
+    BOARD = "board", "Board member"
+    COLLEAGUE = "colleague", "Colleague in another team"
+    SYSADMIN = "sysadmin", "System admin"
+
+
+# Tenant evaluators are tenants given the evaluator role for one health check
+# (see the evaluation app); it is a membership, not an account role.
+
+STAFF_ROLES = frozenset(
+    {
+        Role.COORDINATOR, Role.FACILITATOR, Role.ADMIN_SUPPORT, Role.FINANCE,
+        Role.DATA_PROTECTION, Role.BOARD, Role.COLLEAGUE, Role.SYSADMIN,
+    }
+)
+# The involvement team works with people's records day to day.
+INVOLVEMENT_TEAM = frozenset({Role.COORDINATOR, Role.FACILITATOR, Role.ADMIN_SUPPORT})
+
+
+def _role(user: Any) -> str | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return str(user.role)
+
+
+def is_staff_member(user: Any) -> bool:
+    return _role(user) in STAFF_ROLES
+
+
+def is_tenant(user: Any) -> bool:
+    return _role(user) == Role.TENANT
+
+
+def can_list_people(user: Any) -> bool:
+    return _role(user) in INVOLVEMENT_TEAM | {Role.DATA_PROTECTION}
+
+
+def can_edit_people(user: Any) -> bool:
+    return _role(user) in INVOLVEMENT_TEAM
+
+
+def can_import_people(user: Any) -> bool:
+    return _role(user) == Role.COORDINATOR
+
+
+def can_triage_interest(user: Any) -> bool:
+    return _role(user) in {Role.COORDINATOR, Role.ADMIN_SUPPORT}
+
+
+def can_read_audit(user: Any) -> bool:
+    return _role(user) == Role.DATA_PROTECTION
+
+
+def can_manage_accounts(user: Any) -> bool:
+    return _role(user) == Role.SYSADMIN

@@ -1,0 +1,65 @@
+"""The `coproduce` command. Same as `python -m coproduce`.
+
+Sub-commands that work on the database set Django up first; `theme` and
+`story split` are pure and never touch it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from importlib import import_module
+
+USAGE = """usage: coproduce COMMAND [options]
+
+commands:
+  demo            build the demo organisation (--homes N, --seed S)
+  import-people   import or update people from a CSV or XLSX file
+  theme           find themes in comments and map them to promises
+  serve           run the web app (development server)
+  manage          run a Django management command (e.g. `coproduce manage migrate`)
+
+Run `coproduce COMMAND --help` for a command's options.
+"""
+
+# command -> (module:function, needs Django)
+COMMANDS: dict[str, tuple[str, bool]] = {
+    "demo": ("coproduce.core.demo:cli_main", True),
+    "import-people": ("coproduce.people.importing:cli_main", True),
+    "theme": ("coproduce.insight.cli:main", False),
+}
+
+
+def _load(target: str) -> Callable[[list[str]], int]:
+    module, _, func = target.partition(":")
+    return getattr(import_module(module), func)  # type: ignore[no-any-return]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] in ("-h", "--help"):
+        sys.stdout.write(USAGE)
+        return 0
+    name, rest = args[0], args[1:]
+    if name in ("manage", "serve"):
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coproduce.settings")
+        from django.core.management import execute_from_command_line
+
+        command = rest if name == "manage" else ["runserver", *rest]
+        execute_from_command_line(["coproduce", *command])
+        return 0
+    if name not in COMMANDS:
+        sys.stderr.write(f"coproduce: unknown command {name!r}. Run `coproduce --help`.\n")
+        return 2
+    target, needs_django = COMMANDS[name]
+    if needs_django:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coproduce.settings")
+        import django
+
+        django.setup()
+    return _load(target)(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

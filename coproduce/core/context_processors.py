@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from coproduce.accounts import roles
+
+
+def _nav(request: HttpRequest) -> list[dict[str, Any]]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items: list[tuple[str, str]] = [("Home", reverse("core:home"))]
+    if roles.is_tenant(user):
+        items.append(("My profile", reverse("people:my_profile")))
+    if roles.can_list_people(user):
+        items.append(("People", reverse("people:list")))
+    if roles.can_triage_interest(user):
+        items.append(("New sign-ups", reverse("people:interest_list")))
+    if roles.can_import_people(user):
+        items.append(("Import people", reverse("people:import")))
+    if roles.can_read_audit(user):
+        items.append(("Audit log", reverse("core:audit_log")))
+    path = request.path
+    nav = []
+    for label, url in items:
+        current = path == url if url == reverse("core:home") else path.startswith(url)
+        nav.append({"label": label, "url": url, "current": current})
+    return nav
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "site_name": settings.SITE_NAME,
+        "organisation_name": settings.ORGANISATION_NAME,
+        "nav_items": _nav(request),
+    }

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from coproduce.people.models import Interest, InterestStatus, Person
+
+
+def person_search(filters: dict[str, Any]) -> QuerySet[Person]:
+    people = Person.objects.select_related("area").only(
+        "id", "first_name", "last_name", "external_ref", "postcode", "tenure", "involvement",
+        "area__name",
+    )
+    q = (filters.get("q") or "").strip()
+    if q:
+        people = people.filter(
+            Q(last_name__istartswith=q) | Q(first_name__istartswith=q)
+            | Q(external_ref__iexact=q) | Q(email__iexact=q) | Q(phone=q)
+            | Q(postcode__iexact=q)
+        )
+    if filters.get("area"):
+        people = people.filter(area=filters["area"])
+    if filters.get("tenure"):
+        people = people.filter(tenure=filters["tenure"])
+    if filters.get("involvement"):
+        people = people.filter(involvement=filters["involvement"])
+    return people.order_by("last_name", "first_name", "id")
+
+
+def interest_queue() -> QuerySet[Interest]:
+    return Interest.objects.filter(status=InterestStatus.NEW).order_by("created_at")

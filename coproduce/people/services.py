@@ -1,0 +1,143 @@
+"""Every write to people's records. Audit entries are written inside each function."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from coproduce.core.audit import audit_record
+from coproduce.people.models import Interest, InterestStatus, Involvement, Person
+
+STALE_MESSAGE = ("Someone else changed this record while you were editing it. "
+                 "Their changes are shown below: check them, then make your change again.")
+
+
+class StaleEdit(Exception):
+    pass
+
+
+def _consent_stamp(person: Person, before: bool) -> None:
+    if person.contact_consent and not before:
+        person.contact_consent_at = timezone.now()
+    elif not person.contact_consent:
+        person.contact_consent_at = None
+
+
+@transaction.atomic
+def person_create(*, data: dict[str, Any], actor: Any, request: Any = None) -> Person:
+    person = Person(**data)
+    _consent_stamp(person, before=False)
+    person.full_clean()
+    person.save()
+    audit_record(action="person.created", actor=actor, obj=person, request=request,
+                 summary=f"Created record for {person.full_name}")
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, person: Person, data: dict[str, Any], actor: Any, request: Any = None,
+    expected_version: str | None = None,
+) -> Person:
+    """Change a person's record. Raises StaleEdit if it changed since `expected_version`."""
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if expected_version and current.updated_at.isoformat() != expected_version:
+        raise StaleEdit(STALE_MESSAGE)
+    before_consent = current.contact_consent
+    changed = [name for name, value in data.items() if getattr(current, name) != value]
+    for name, value in data.items():
+        setattr(current, name, value)
+    if not changed:
+        return current
+    _consent_stamp(current, before=before_consent)
+    current.full_clean()
+    current.save(update_fields=[*changed, "contact_consent_at", "updated_at"])
+    # Field names only: the audit log must not become a second copy of personal data.
+    audit_record(action="person.updated", actor=actor, obj=current, request=request,
+                 summary="Changed " + ", ".join(sorted(changed)))
+    return current
+
+
+def person_view_record(*, person: Person, actor: Any, request: Any = None) -> None:
+    audit_record(action="person.viewed", actor=actor, obj=person, request=request,
+                 summary=f"Viewed record of {person.full_name}")
+
+
+@transaction.atomic
+def interest_register(*, data: dict[str, Any], request: Any = None) -> Interest:
+    interest = Interest(
+        name=data["name"], email=data.get("email", ""), phone=data.get("phone", ""),
+        postcode=data.get("postcode", "").upper(),
+        preferred_channels=list(data.get("preferred_channels") or []),
+        availability=list(data.get("availability") or []),
+        reward_preference=data.get("reward_preference") or "",
+        message=data.get("message", ""), contact_consent=bool(data.get("contact_consent")),
+    )
+    interest.full_clean()
+    interest.save()
+    return interest
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    parts = name.strip().split()
+    if len(parts) == 1:
+        return parts[0], ""
+    return " ".join(parts[:-1]), parts[-1]
+
+
+@transaction.atomic
+def interest_confirm(
+    *, interest: Interest, actor: Any, request: Any = None, person: Person | None = None
+) -> Person:
+    """Accept a sign-up into the involvement pool, creating a person record if needed."""
+    interest = Interest.objects.select_for_update().get(pk=interest.pk)
+    if interest.status != InterestStatus.NEW:
+        raise ValidationError("This sign-up has already been dealt with.")
+    if person is None:
+        first, last = _split_name(interest.name)
+        person = Person(first_name=first[:100], last_name=last[:100], email=interest.email,
+                        phone=interest.phone, postcode=interest.postcode)
+    person.preferred_channels = interest.preferred_channels or person.preferred_channels
+    person.availability = interest.availability or person.availability
+    person.reward_preference = interest.reward_preference or person.reward_preference
+    person.contact_consent = interest.contact_consent
+    person.contact_consent_at = interest.created_at if interest.contact_consent else None
+    person.involvement = Involvement.ACTIVE
+    person.involved_since = person.involved_since or timezone.localdate()
+    person.full_clean()
+    person.save()
+    interest.status = InterestStatus.CONFIRMED
+    interest.person = person
+    interest.decided_at = timezone.now()
+    interest.decided_by = actor
+    interest.save(update_fields=["status", "person", "decided_at", "decided_by"])
+    audit_record(action="interest.confirmed", actor=actor, obj=person, request=request,
+                 summary=f"Confirmed sign-up #{interest.pk} into the involvement pool")
+    return person
+
+
+@transaction.atomic
+def interest_decline(*, interest: Interest, actor: Any, request: Any = None) -> Interest:
+    interest = Interest.objects.select_for_update().get(pk=interest.pk)
+    if interest.status != InterestStatus.NEW:
+        raise ValidationError("This sign-up has already been dealt with.")
+    interest.status = InterestStatus.DECLINED
+    interest.decided_at = timezone.now()
+    interest.decided_by = actor
+    interest.save(update_fields=["status", "decided_at", "decided_by"])
+    audit_record(action="interest.declined", actor=actor, obj=interest, request=request,
+                 summary=f"Did not take forward sign-up #{interest.pk}")
+    return interest
+
+
+def age_on(date_of_birth: dt.date | None, today: dt.date) -> int | None:
+    if date_of_birth is None:
+        return None
+    years = today.year - date_of_birth.year
+    if (today.month, today.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1
+    return years

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from coproduce.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("coproduce.accounts.urls")),
+    path("people/", include("coproduce.people.urls")),
+    path("", include("coproduce.core.urls")),
+]
