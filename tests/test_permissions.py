@@ -26,8 +26,14 @@ PAGES = [
     ("people:import", None, {"carol"}),
     ("core:audit_log", None, {"dora"}),
 ]
-PUBLIC = ["people:get_involved", "people:get_involved_thanks", "accounts:login",
-          "accounts:password_reset", "accounts:password_reset_done", "healthz"]
+PUBLIC = [
+    "people:get_involved",
+    "people:get_involved_thanks",
+    "accounts:login",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "healthz",
+]
 
 
 def _url(name: str, kind: str | None, users) -> str:
@@ -76,8 +82,9 @@ def test_staff_outside_involvement_team_cannot_list_people(login):
 def test_tenant_cannot_decide_sign_ups(login, users):
     interest = Interest.objects.create(name="Pat Jones", email="pat@example.org")
     client = login("alice")
-    response = client.post(reverse("people:interest_decide", args=[interest.pk]),
-                           {"decision": "confirm"})
+    response = client.post(
+        reverse("people:interest_decide", args=[interest.pk]), {"decision": "confirm"}
+    )
     assert response.status_code == 403
     interest.refresh_from_db()
     assert interest.status == "new"

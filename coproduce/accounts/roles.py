@@ -24,8 +24,14 @@ class Role(models.TextChoices):
 
 STAFF_ROLES = frozenset(
     {
-        Role.COORDINATOR, Role.FACILITATOR, Role.ADMIN_SUPPORT, Role.FINANCE,
-        Role.DATA_PROTECTION, Role.BOARD, Role.COLLEAGUE, Role.SYSADMIN,
+        Role.COORDINATOR,
+        Role.FACILITATOR,
+        Role.ADMIN_SUPPORT,
+        Role.FINANCE,
+        Role.DATA_PROTECTION,
+        Role.BOARD,
+        Role.COLLEAGUE,
+        Role.SYSADMIN,
     }
 )
 # The involvement team works with people's records day to day.

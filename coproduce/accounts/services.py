@@ -53,13 +53,23 @@ def totp_enrolment_confirm(*, user: Any, token: str, request: Any = None) -> boo
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    audit_record(action="2fa.enrolled", actor=user, obj=user, request=request,
-                 summary="Turned on two-step sign-in")
+    audit_record(
+        action="2fa.enrolled",
+        actor=user,
+        obj=user,
+        request=request,
+        summary="Turned on two-step sign-in",
+    )
     return True
 
 
 @transaction.atomic
 def totp_remove(*, user: Any, request: Any = None) -> None:
     TOTPDevice.objects.filter(user=user).delete()
-    audit_record(action="2fa.removed", actor=user, obj=user, request=request,
-                 summary="Turned off two-step sign-in")
+    audit_record(
+        action="2fa.removed",
+        actor=user,
+        obj=user,
+        request=request,
+        summary="Turned off two-step sign-in",
+    )

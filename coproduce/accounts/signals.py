@@ -20,8 +20,13 @@ def _audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed)
-def _audit_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
-                        **kwargs: Any) -> None:
+def _audit_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     email = str(credentials.get("username") or credentials.get("email") or "")[:254]
-    audit_record(action="login.failed", object_type="accounts.user", summary=f"Failed sign-in for {email}",
-                 request=request)
+    audit_record(
+        action="login.failed",
+        object_type="accounts.user",
+        summary=f"Failed sign-in for {email}",
+        request=request,
+    )

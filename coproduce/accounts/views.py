@@ -19,14 +19,17 @@ from coproduce.accounts.forms import LoginForm, TokenForm
 from coproduce.core.audit import client_ip
 
 PENDING_KEY = "pending_2fa_user"
-THROTTLED = ("Too many attempts to sign in. For your security, please wait 15 minutes and try "
-             "again, or reset your password.")
+THROTTLED = (
+    "Too many attempts to sign in. For your security, please wait 15 minutes and try "
+    "again, or reset your password."
+)
 
 
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/"
 
@@ -57,8 +60,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         else:
             services.login_failure_record(email=email, ip=ip)
-    return render(request, "accounts/login.html",
-                  {"form": form, "next": _next_url(request)}, status=status)
+    return render(
+        request, "accounts/login.html", {"form": form, "next": _next_url(request)}, status=status
+    )
 
 
 @never_cache
@@ -75,7 +79,11 @@ def login_verify(request: HttpRequest) -> HttpResponse:
         if services.login_is_throttled(email=user.email, ip=ip):
             messages.error(request, THROTTLED)
             status = 429
-        elif form.is_valid() and device is not None and device.verify_token(form.cleaned_data["token"]):
+        elif (
+            form.is_valid()
+            and device is not None
+            and device.verify_token(form.cleaned_data["token"])
+        ):
             next_url = request.session.pop("pending_next", "/")
             request.session.pop(PENDING_KEY, None)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -107,12 +115,15 @@ def security(request: HttpRequest) -> HttpResponse:
         context["secret"] = base64.b32encode(pending.bin_key).decode()
         form = TokenForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            if services.totp_enrolment_confirm(user=user, token=form.cleaned_data["token"],
-                                               request=request):
+            if services.totp_enrolment_confirm(
+                user=user, token=form.cleaned_data["token"], request=request
+            ):
                 messages.success(request, "Two-step sign-in is on.")
                 return redirect("accounts:security")
-            form.add_error("token", "That code is not right. Check the time on your phone "
-                                    "and try the newest code.")
+            form.add_error(
+                "token",
+                "That code is not right. Check the time on your phone and try the newest code.",
+            )
         context["form"] = form
     return render(request, "accounts/security.html", context)
 

@@ -25,11 +25,10 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
     if roles.can_read_audit(user):
         items.append(("Audit log", reverse("core:audit_log")))
     path = request.path
-    nav = []
-    for label, url in items:
-        current = path == url if url == reverse("core:home") else path.startswith(url)
-        nav.append({"label": label, "url": url, "current": current})
-    return nav
+    # The most specific matching link is the current one (/people/import/ over /people/).
+    matches = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]
+    current = max(matches, key=len) if matches else None
+    return [{"label": label, "url": url, "current": url == current} for label, url in items]
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:

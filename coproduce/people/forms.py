@@ -20,11 +20,16 @@ GET_INVOLVED_SALT = "coproduce.get-involved"
 
 class _ChoicesMixin(forms.Form):
     preferred_channels = forms.MultipleChoiceField(
-        label="How would you like to take part?", choices=Channel.choices, required=False,
-        widget=forms.CheckboxSelectMultiple, help_text="Choose all that suit you.",
+        label="How would you like to take part?",
+        choices=Channel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose all that suit you.",
     )
     availability = forms.MultipleChoiceField(
-        label="When are you usually free?", choices=Availability.choices, required=False,
+        label="When are you usually free?",
+        choices=Availability.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -39,10 +44,26 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "first_name", "last_name", "email", "phone", "address", "postcode", "area",
-            "scheme", "tenure", "date_of_birth", "external_ref", "preferred_channels",
-            "availability", "accessibility_needs", "language_needs", "caring_responsibilities",
-            "digital_access", "reward_preference", "contact_consent", "involvement",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "address",
+            "postcode",
+            "area",
+            "scheme",
+            "tenure",
+            "date_of_birth",
+            "external_ref",
+            "preferred_channels",
+            "availability",
+            "accessibility_needs",
+            "language_needs",
+            "caring_responsibilities",
+            "digital_access",
+            "reward_preference",
+            "contact_consent",
+            "involvement",
         ]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}),
@@ -59,7 +80,9 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.order_by("name")
+        area_field = self.fields["area"]
+        assert isinstance(area_field, forms.ModelChoiceField)
+        area_field.queryset = Area.objects.order_by("name")
         self.fields["external_ref"].required = False
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.updated_at.isoformat()
@@ -77,8 +100,15 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "email", "phone", "preferred_channels", "availability", "accessibility_needs",
-            "language_needs", "caring_responsibilities", "digital_access", "reward_preference",
+            "email",
+            "phone",
+            "preferred_channels",
+            "availability",
+            "accessibility_needs",
+            "language_needs",
+            "caring_responsibilities",
+            "digital_access",
+            "reward_preference",
             "contact_consent",
         ]
         labels = {
@@ -103,13 +133,16 @@ class GetInvolvedForm(_ChoicesMixin):
     phone = forms.CharField(label="Phone number (optional)", max_length=30, required=False)
     postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
     reward_preference = forms.ChoiceField(
-        label="If we thank you for your time, what would you like?", required=False,
+        label="If we thank you for your time, what would you like?",
+        required=False,
         choices=[c for c in RewardPreference.choices if c[0]] + [("", "Not sure yet")],
         widget=forms.RadioSelect,
     )
     message = forms.CharField(
-        label="Anything else you would like us to know (optional)", required=False,
-        max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Anything else you would like us to know (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     contact_consent = forms.BooleanField(
         label="I am happy for the team to contact me about getting involved",
@@ -119,8 +152,17 @@ class GetInvolvedForm(_ChoicesMixin):
     website = forms.CharField(required=False, label="Leave this empty")
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    field_order = ["name", "email", "phone", "postcode", "preferred_channels", "availability",
-                   "reward_preference", "message", "contact_consent"]
+    field_order = [
+        "name",
+        "email",
+        "phone",
+        "postcode",
+        "preferred_channels",
+        "availability",
+        "reward_preference",
+        "message",
+        "contact_consent",
+    ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -149,10 +191,12 @@ class GetInvolvedForm(_ChoicesMixin):
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label="Name, email, phone or reference", required=False, max_length=100)
-    area = forms.ModelChoiceField(queryset=Area.objects.all(), required=False,
-                                  empty_label="All areas")
-    tenure = forms.ChoiceField(choices=[("", "All")] + list(Tenure.choices), required=False,
-                               label="Tenure or service")
-    involvement = forms.ChoiceField(choices=[("", "Everyone")] + list(Involvement.choices),
-                                    required=False)
-
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.all(), required=False, empty_label="All areas"
+    )
+    tenure = forms.ChoiceField(
+        choices=[("", "All")] + list(Tenure.choices), required=False, label="Tenure or service"
+    )
+    involvement = forms.ChoiceField(
+        choices=[("", "Everyone")] + list(Involvement.choices), required=False
+    )

@@ -27,7 +27,7 @@ def _get_person_for_staff(request: HttpRequest, pk: int, *, edit: bool = False) 
 
 
 def _own_person(request: HttpRequest) -> Person:
-    person = Person.objects.select_related("area").filter(user=request.user).first()
+    person = Person.objects.select_related("area").filter(user_id=request.user.pk or 0).first()
     if person is None:
         raise PermissionDenied
     return person
@@ -42,10 +42,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(),
-               "can_edit": roles.can_edit_people(request.user)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_edit": roles.can_edit_people(request.user),
+    }
     template = "people/person_list.html"
-    if request.htmx:
+    if getattr(request, "htmx", False):
         template += "#results"
     return render(request, template, context)
 
@@ -54,8 +58,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _get_person_for_staff(request, pk)
     services.person_view_record(person=person, actor=request.user, request=request)
-    return render(request, "people/person_detail.html",
-                  {"person": person, "can_edit": roles.can_edit_people(request.user)})
+    return render(
+        request,
+        "people/person_detail.html",
+        {"person": person, "can_edit": roles.can_edit_people(request.user)},
+    )
 
 
 def _person_form_data(form: PersonForm) -> dict[str, Any]:
@@ -69,8 +76,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.person_create(data=_person_form_data(form), actor=request.user,
-                                            request=request)
+            person = services.person_create(
+                data=_person_form_data(form), actor=request.user, request=request
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -86,9 +94,13 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     stale = ""
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(person=person, data=_person_form_data(form),
-                                   actor=request.user, request=request,
-                                   expected_version=form.cleaned_data.get("version"))
+            services.person_update(
+                person=person,
+                data=_person_form_data(form),
+                actor=request.user,
+                request=request,
+                expected_version=form.cleaned_data.get("version"),
+            )
         except services.StaleEdit as exc:
             # Show the other person's saved version; the user re-applies their change.
             form = PersonForm(instance=Person.objects.get(pk=person.pk))
@@ -98,8 +110,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The record has been updated.")
             return redirect("people:detail", pk=person.pk)
-    return render(request, "people/person_form.html",
-                  {"form": form, "person": person, "stale": stale})
+    return render(
+        request, "people/person_form.html", {"form": form, "person": person, "stale": stale}
+    )
 
 
 @login_required
@@ -113,8 +126,9 @@ def my_profile_edit(request: HttpRequest) -> HttpResponse:
     person = _own_person(request)
     form = ProfileForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
-        services.person_update(person=person, data=dict(form.cleaned_data), actor=request.user,
-                               request=request)
+        services.person_update(
+            person=person, data=dict(form.cleaned_data), actor=request.user, request=request
+        )
         messages.success(request, "Your details have been saved.")
         return redirect("people:my_profile")
     return render(request, "people/my_profile_edit.html", {"form": form})
@@ -136,8 +150,7 @@ def get_involved(request: HttpRequest) -> HttpResponse:
     if attempts > settings.GET_INVOLVED_RATE_LIMIT:
         return _get_involved_blocked(request, status=429)
     seconds = form.seconds_taken()
-    if (form.data.get("website") or seconds is None
-            or seconds < settings.GET_INVOLVED_MIN_SECONDS):
+    if form.data.get("website") or seconds is None or seconds < settings.GET_INVOLVED_MIN_SECONDS:
         return _get_involved_blocked(request, status=400)
     if form.is_valid():
         services.interest_register(data=form.cleaned_data, request=request)
@@ -146,13 +159,16 @@ def get_involved(request: HttpRequest) -> HttpResponse:
 
 
 def _get_involved_blocked(request: HttpRequest, *, status: int) -> HttpResponse:
-    form = GetInvolvedForm(request.POST, initial={"started": GetInvolvedForm.new_start_token()})
-    form.data = form.data.copy()
-    form.data["started"] = GetInvolvedForm.new_start_token()
-    form.data["website"] = ""
-    return render(request, "people/get_involved.html",
-                  {"form": form, "blocked": GET_INVOLVED_BLOCKED, "skip_errors": True},
-                  status=status)
+    # Keep what the person typed, with a fresh start time, so a real person loses nothing.
+    data = request.POST.copy()
+    data["started"] = GetInvolvedForm.new_start_token()
+    data["website"] = ""
+    return render(
+        request,
+        "people/get_involved.html",
+        {"form": GetInvolvedForm(data), "blocked": GET_INVOLVED_BLOCKED, "skip_errors": True},
+        status=status,
+    )
 
 
 def get_involved_thanks(request: HttpRequest) -> HttpResponse:
@@ -175,8 +191,9 @@ def interest_decide(request: HttpRequest, pk: int) -> HttpResponse:
     interest = get_object_or_404(Interest, pk=pk)
     try:
         if request.POST.get("decision") == "confirm":
-            person = services.interest_confirm(interest=interest, actor=request.user,
-                                               request=request)
+            person = services.interest_confirm(
+                interest=interest, actor=request.user, request=request
+            )
             messages.success(request, f"{person.full_name} is now in the involvement pool.")
         elif request.POST.get("decision") == "decline":
             services.interest_decline(interest=interest, actor=request.user, request=request)

@@ -45,8 +45,10 @@ def test_it_throttles_guessing(client, users, settings):
 
 
 def test_it_ignores_an_offsite_next_url(client, users):
-    response = client.post(LOGIN + "?next=https://evil.example/", {
-        "username": "carol@example.org", "password": PASSWORD, "next": "https://evil.example/"})
+    response = client.post(
+        LOGIN + "?next=https://evil.example/",
+        {"username": "carol@example.org", "password": PASSWORD, "next": "https://evil.example/"},
+    )
     assert response["Location"] == "/"
 
 

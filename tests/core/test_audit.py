@@ -26,8 +26,12 @@ def test_staff_viewing_a_record_is_audited(login, users):
 
 
 def test_data_protection_lead_can_search_the_log(login, users):
-    audit_record(action="person.viewed", actor=users["carol"], object_id="42", summary="zebra-summary")
-    audit_record(action="person.updated", actor=users["fiona"], object_id="43", summary="walrus-summary")
+    audit_record(
+        action="person.viewed", actor=users["carol"], object_id="42", summary="zebra-summary"
+    )
+    audit_record(
+        action="person.updated", actor=users["fiona"], object_id="43", summary="walrus-summary"
+    )
     client = login("dora")
     response = client.get(reverse("core:audit_log"), {"actor": "carol"})
     assert response.status_code == 200

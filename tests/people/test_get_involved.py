@@ -18,10 +18,19 @@ def _token(seconds_ago: int, monkeypatch) -> str:
 
 
 def _data(token, **overrides):
-    data = {"name": "Pat Jones", "email": "pat@example.org", "phone": "", "postcode": "nf1 1aa",
-            "preferred_channels": ["phone", "paper"], "availability": ["weekend"],
-            "reward_preference": "voucher", "message": "I care about repairs.",
-            "contact_consent": "on", "website": "", "started": token}
+    data = {
+        "name": "Pat Jones",
+        "email": "pat@example.org",
+        "phone": "",
+        "postcode": "nf1 1aa",
+        "preferred_channels": ["phone", "paper"],
+        "availability": ["weekend"],
+        "reward_preference": "voucher",
+        "message": "I care about repairs.",
+        "contact_consent": "on",
+        "website": "",
+        "started": token,
+    }
     data.update(overrides)
     return data
 
@@ -56,8 +65,10 @@ def test_a_forged_start_time_is_refused(client, db):
 
 def test_a_hundred_posts_from_one_address_are_throttled(client, db, monkeypatch):
     token = _token(120, monkeypatch)
-    codes = [client.post(URL, _data(token, name=f"Person {i}"), REMOTE_ADDR="203.0.113.9").status_code
-             for i in range(100)]
+    codes = [
+        client.post(URL, _data(token, name=f"Person {i}"), REMOTE_ADDR="203.0.113.9").status_code
+        for i in range(100)
+    ]
     assert codes[:5] == [302] * 5
     assert set(codes[5:]) == {429}
     assert Interest.objects.count() == 5
@@ -74,17 +85,25 @@ def test_missing_contact_details_are_explained(client, db, monkeypatch):
 
 def test_garbage_input_never_causes_a_server_error(client, db, monkeypatch):
     token = _token(60, monkeypatch)
-    for data in ({}, {"started": token, "preferred_channels": ["nonsense"]},
-                 {"started": token, "name": "x" * 5000, "email": "not-an-email"},
-                 {"started": "\x00\x01", "name": "caf\u00e9 \u202e"}):
+    for data in (
+        {},
+        {"started": token, "preferred_channels": ["nonsense"]},
+        {"started": token, "name": "x" * 5000, "email": "not-an-email"},
+        {"started": "\x00\x01", "name": "caf\u00e9 \u202e"},
+    ):
         assert client.post(URL, data).status_code in (200, 400)
 
 
 def test_coordinator_confirms_a_sign_up_into_the_pool(login, users):
-    interest = Interest.objects.create(name="Pat van Jones", email="pat@example.org",
-                                       preferred_channels=["phone"], contact_consent=True)
-    response = login("carol").post(reverse("people:interest_decide", args=[interest.pk]),
-                                   {"decision": "confirm"})
+    interest = Interest.objects.create(
+        name="Pat van Jones",
+        email="pat@example.org",
+        preferred_channels=["phone"],
+        contact_consent=True,
+    )
+    response = login("carol").post(
+        reverse("people:interest_decide", args=[interest.pk]), {"decision": "confirm"}
+    )
     assert response.status_code == 302
     person = Person.objects.get(email="pat@example.org")
     assert (person.first_name, person.last_name) == ("Pat van", "Jones")

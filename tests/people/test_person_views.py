@@ -6,13 +6,26 @@ from coproduce.people.models import Person
 
 def _valid(**overrides):
     data = {
-        "first_name": "Grace", "last_name": "Okafor", "email": "grace@example.org",
-        "phone": "07700 900123", "address": "1 Mill Lane", "postcode": "NF1 2AB", "area": "",
-        "scheme": "", "tenure": "general_needs", "date_of_birth": "1990-02-03",
-        "external_ref": "RH-9", "preferred_channels": ["online", "phone"],
-        "availability": ["weekday_evening"], "accessibility_needs": "", "language_needs": "",
-        "caring_responsibilities": "yes", "digital_access": "online",
-        "reward_preference": "voucher", "contact_consent": "on", "involvement": "active",
+        "first_name": "Grace",
+        "last_name": "Okafor",
+        "email": "grace@example.org",
+        "phone": "07700 900123",
+        "address": "1 Mill Lane",
+        "postcode": "NF1 2AB",
+        "area": "",
+        "scheme": "",
+        "tenure": "general_needs",
+        "date_of_birth": "1990-02-03",
+        "external_ref": "RH-9",
+        "preferred_channels": ["online", "phone"],
+        "availability": ["weekday_evening"],
+        "accessibility_needs": "",
+        "language_needs": "",
+        "caring_responsibilities": "yes",
+        "digital_access": "online",
+        "reward_preference": "voucher",
+        "contact_consent": "on",
+        "involvement": "active",
     }
     data.update(overrides)
     return data
@@ -64,12 +77,21 @@ def test_two_people_editing_at_once_do_not_lose_a_change(login, users):
 def test_tenant_sees_and_edits_their_own_profile(login, users):
     client = login("alice")
     assert b"Alice" in client.get(reverse("people:my_profile")).content
-    response = client.post(reverse("people:my_profile_edit"), {
-        "email": "alice@example.org", "phone": "01234 567890", "preferred_channels": ["paper"],
-        "availability": ["weekend"], "accessibility_needs": "Large print",
-        "language_needs": "", "caring_responsibilities": "no", "digital_access": "none",
-        "reward_preference": "donation", "contact_consent": "on",
-    })
+    response = client.post(
+        reverse("people:my_profile_edit"),
+        {
+            "email": "alice@example.org",
+            "phone": "01234 567890",
+            "preferred_channels": ["paper"],
+            "availability": ["weekend"],
+            "accessibility_needs": "Large print",
+            "language_needs": "",
+            "caring_responsibilities": "no",
+            "digital_access": "none",
+            "reward_preference": "donation",
+            "contact_consent": "on",
+        },
+    )
     assert response.status_code == 302
     alice = Person.objects.get(user=users["alice"])
     assert alice.preferred_channels == ["paper"]
@@ -78,16 +100,25 @@ def test_tenant_sees_and_edits_their_own_profile(login, users):
 
 def test_tenant_cannot_change_their_reference_or_tenure(login, users):
     client = login("alice")
-    client.post(reverse("people:my_profile_edit"), {
-        "external_ref": "HACKED", "tenure": "leasehold", "email": "alice@example.org",
-        "reward_preference": "", "caring_responsibilities": "", "digital_access": "",
-    })
+    client.post(
+        reverse("people:my_profile_edit"),
+        {
+            "external_ref": "HACKED",
+            "tenure": "leasehold",
+            "email": "alice@example.org",
+            "reward_preference": "",
+            "caring_responsibilities": "",
+            "digital_access": "",
+        },
+    )
     alice = Person.objects.get(user=users["alice"])
     assert alice.external_ref == "T-ALICE"
     assert alice.tenure == "general_needs"
 
 
-def test_people_list_searches_by_name_and_counts_queries(login, users, django_assert_max_num_queries):
+def test_people_list_searches_by_name_and_counts_queries(
+    login, users, django_assert_max_num_queries
+):
     client = login("carol")
     for i in range(30):
         Person.objects.create(first_name=f"P{i}", last_name="Zed")

@@ -26,7 +26,9 @@ def _errors(bound: forms.BoundField) -> SafeString:
 def _hint(bound: forms.BoundField) -> SafeString:
     if not bound.help_text:
         return mark_safe("")  # noqa: S308
-    return format_html('<div id="{}-hint" class="govuk-hint">{}</div>', bound.auto_id, bound.help_text)
+    return format_html(
+        '<div id="{}-hint" class="govuk-hint">{}</div>', bound.auto_id, bound.help_text
+    )
 
 
 def _describedby(bound: forms.BoundField) -> str:
@@ -55,14 +57,19 @@ def govuk_field(bound: forms.BoundField, label_size: str = "") -> SafeString:
         value = bound.value()
         chosen = {str(v) for v in (value or [])} if multiple else {str(value)}
         items = []
-        for index, (code, label) in enumerate(bound.field.choices):
+        for index, (code, label) in enumerate(getattr(bound.field, "choices", [])):
             item_id = f"{bound.auto_id}" if index == 0 else f"{bound.auto_id}-{index}"
             items.append(
                 format_html(
                     '<div class="govuk-{kind}__item"><input class="govuk-{kind}__input" id="{id}" '
                     'name="{name}" type="{type}" value="{value}"{checked}>'
-                    '<label class="govuk-label govuk-{kind}__label" for="{id}">{label}</label></div>',
-                    kind=kind, id=item_id, name=bound.html_name, type=input_type, value=code,
+                    '<label class="govuk-label govuk-{kind}__label" for="{id}">{label}</label>'
+                    "</div>",
+                    kind=kind,
+                    id=item_id,
+                    name=bound.html_name,
+                    type=input_type,
+                    value=code,
                     checked=mark_safe(" checked") if str(code) in chosen else "",  # noqa: S308
                     label=label,
                 )
@@ -87,10 +94,14 @@ def govuk_field(bound: forms.BoundField, label_size: str = "") -> SafeString:
         return format_html(
             '<div class="{}">{}{}<div class="govuk-checkboxes" data-module="govuk-checkboxes">'
             '<div class="govuk-checkboxes__item">{}'
-            '<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label></div></div></div>',
-            group_class, _hint(bound), _errors(bound),
+            '<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label>'
+            "</div></div></div>",
+            group_class,
+            _hint(bound),
+            _errors(bound),
             bound.as_widget(attrs={"class": "govuk-checkboxes__input", **attrs}),
-            bound.auto_id, bound.label,
+            bound.auto_id,
+            bound.label,
         )
 
     if isinstance(widget, forms.Textarea):
@@ -105,7 +116,12 @@ def govuk_field(bound: forms.BoundField, label_size: str = "") -> SafeString:
             css += " govuk-input--width-10"
     return format_html(
         '<div class="{}"><label class="{}" for="{}">{}</label>{}{}{}</div>',
-        group_class, label_class, bound.id_for_label, bound.label, _hint(bound), _errors(bound),
+        group_class,
+        label_class,
+        bound.id_for_label,
+        bound.label,
+        _hint(bound),
+        _errors(bound),
         bound.as_widget(attrs={"class": css, **attrs}),
     )
 
