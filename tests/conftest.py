@@ -57,8 +57,12 @@ def users(db, area) -> dict[str, User]:
     made = {name: make_user(name, role) for name, role in PERSONAS.items()}
     for name in ("alice", "bob"):
         Person.objects.create(
-            user=made[name], first_name=name.title(), last_name="Example",
-            email=f"{name}@example.org", area=area, date_of_birth=dt.date(1980, 5, 1),
+            user=made[name],
+            first_name=name.title(),
+            last_name="Example",
+            email=f"{name}@example.org",
+            area=area,
+            date_of_birth=dt.date(1980, 5, 1),
             external_ref=f"T-{name.upper()}",
         )
     return made

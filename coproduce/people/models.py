@@ -93,7 +93,10 @@ class Person(ChannelsDisplayMixin, models.Model):
         "Housing system reference", max_length=64, unique=True, null=True, blank=True
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="person",
     )
     first_name = models.CharField(max_length=100)
@@ -117,13 +120,17 @@ class Person(ChannelsDisplayMixin, models.Model):
         max_length=20, choices=DigitalAccess.choices, default=DigitalAccess.UNKNOWN, blank=True
     )
     reward_preference = models.CharField(
-        max_length=20, choices=RewardPreference.choices, default=RewardPreference.NOT_ASKED,
+        max_length=20,
+        choices=RewardPreference.choices,
+        default=RewardPreference.NOT_ASKED,
         blank=True,
     )
     contact_consent = models.BooleanField("Happy to be contacted", default=False)
     contact_consent_at = models.DateTimeField(null=True, blank=True)
     involvement = models.CharField(
-        max_length=20, choices=Involvement.choices, default=Involvement.NOT_INVOLVED,
+        max_length=20,
+        choices=Involvement.choices,
+        default=Involvement.NOT_INVOLVED,
         db_index=True,
     )
     involved_since = models.DateField(null=True, blank=True)
@@ -172,7 +179,10 @@ class Interest(ChannelsDisplayMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 

@@ -9,14 +9,23 @@ from coproduce.people.models import Interest, InterestStatus, Person
 
 def person_search(filters: dict[str, Any]) -> QuerySet[Person]:
     people = Person.objects.select_related("area").only(
-        "id", "first_name", "last_name", "external_ref", "postcode", "tenure", "involvement",
+        "id",
+        "first_name",
+        "last_name",
+        "external_ref",
+        "postcode",
+        "tenure",
+        "involvement",
         "area__name",
     )
     q = (filters.get("q") or "").strip()
     if q:
         people = people.filter(
-            Q(last_name__istartswith=q) | Q(first_name__istartswith=q)
-            | Q(external_ref__iexact=q) | Q(email__iexact=q) | Q(phone=q)
+            Q(last_name__istartswith=q)
+            | Q(first_name__istartswith=q)
+            | Q(external_ref__iexact=q)
+            | Q(email__iexact=q)
+            | Q(phone=q)
             | Q(postcode__iexact=q)
         )
     if filters.get("area"):

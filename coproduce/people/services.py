@@ -12,8 +12,10 @@ from django.utils import timezone
 from coproduce.core.audit import audit_record
 from coproduce.people.models import Interest, InterestStatus, Involvement, Person
 
-STALE_MESSAGE = ("Someone else changed this record while you were editing it. "
-                 "Their changes are shown below: check them, then make your change again.")
+STALE_MESSAGE = (
+    "Someone else changed this record while you were editing it. "
+    "Their changes are shown below: check them, then make your change again."
+)
 
 
 class StaleEdit(Exception):
@@ -33,14 +35,23 @@ def person_create(*, data: dict[str, Any], actor: Any, request: Any = None) -> P
     _consent_stamp(person, before=False)
     person.full_clean()
     person.save()
-    audit_record(action="person.created", actor=actor, obj=person, request=request,
-                 summary=f"Created record for {person.full_name}")
+    audit_record(
+        action="person.created",
+        actor=actor,
+        obj=person,
+        request=request,
+        summary=f"Created record for {person.full_name}",
+    )
     return person
 
 
 @transaction.atomic
 def person_update(
-    *, person: Person, data: dict[str, Any], actor: Any, request: Any = None,
+    *,
+    person: Person,
+    data: dict[str, Any],
+    actor: Any,
+    request: Any = None,
     expected_version: str | None = None,
 ) -> Person:
     """Change a person's record. Raises StaleEdit if it changed since `expected_version`."""
@@ -57,25 +68,38 @@ def person_update(
     current.full_clean()
     current.save(update_fields=[*changed, "contact_consent_at", "updated_at"])
     # Field names only: the audit log must not become a second copy of personal data.
-    audit_record(action="person.updated", actor=actor, obj=current, request=request,
-                 summary="Changed " + ", ".join(sorted(changed)))
+    audit_record(
+        action="person.updated",
+        actor=actor,
+        obj=current,
+        request=request,
+        summary="Changed " + ", ".join(sorted(changed)),
+    )
     return current
 
 
 def person_view_record(*, person: Person, actor: Any, request: Any = None) -> None:
-    audit_record(action="person.viewed", actor=actor, obj=person, request=request,
-                 summary=f"Viewed record of {person.full_name}")
+    audit_record(
+        action="person.viewed",
+        actor=actor,
+        obj=person,
+        request=request,
+        summary=f"Viewed record of {person.full_name}",
+    )
 
 
 @transaction.atomic
 def interest_register(*, data: dict[str, Any], request: Any = None) -> Interest:
     interest = Interest(
-        name=data["name"], email=data.get("email", ""), phone=data.get("phone", ""),
+        name=data["name"],
+        email=data.get("email", ""),
+        phone=data.get("phone", ""),
         postcode=data.get("postcode", "").upper(),
         preferred_channels=list(data.get("preferred_channels") or []),
         availability=list(data.get("availability") or []),
         reward_preference=data.get("reward_preference") or "",
-        message=data.get("message", ""), contact_consent=bool(data.get("contact_consent")),
+        message=data.get("message", ""),
+        contact_consent=bool(data.get("contact_consent")),
     )
     interest.full_clean()
     interest.save()
@@ -99,8 +123,13 @@ def interest_confirm(
         raise ValidationError("This sign-up has already been dealt with.")
     if person is None:
         first, last = _split_name(interest.name)
-        person = Person(first_name=first[:100], last_name=last[:100], email=interest.email,
-                        phone=interest.phone, postcode=interest.postcode)
+        person = Person(
+            first_name=first[:100],
+            last_name=last[:100],
+            email=interest.email,
+            phone=interest.phone,
+            postcode=interest.postcode,
+        )
     person.preferred_channels = interest.preferred_channels or person.preferred_channels
     person.availability = interest.availability or person.availability
     person.reward_preference = interest.reward_preference or person.reward_preference
@@ -115,8 +144,13 @@ def interest_confirm(
     interest.decided_at = timezone.now()
     interest.decided_by = actor
     interest.save(update_fields=["status", "person", "decided_at", "decided_by"])
-    audit_record(action="interest.confirmed", actor=actor, obj=person, request=request,
-                 summary=f"Confirmed sign-up #{interest.pk} into the involvement pool")
+    audit_record(
+        action="interest.confirmed",
+        actor=actor,
+        obj=person,
+        request=request,
+        summary=f"Confirmed sign-up #{interest.pk} into the involvement pool",
+    )
     return person
 
 
@@ -129,8 +163,13 @@ def interest_decline(*, interest: Interest, actor: Any, request: Any = None) -> 
     interest.decided_at = timezone.now()
     interest.decided_by = actor
     interest.save(update_fields=["status", "decided_at", "decided_by"])
-    audit_record(action="interest.declined", actor=actor, obj=interest, request=request,
-                 summary=f"Did not take forward sign-up #{interest.pk}")
+    audit_record(
+        action="interest.declined",
+        actor=actor,
+        obj=interest,
+        request=request,
+        summary=f"Did not take forward sign-up #{interest.pk}",
+    )
     return interest
 
 

@@ -10,8 +10,10 @@ def test_it_reports_ok(client, db):
 
 
 def test_it_reports_503_when_the_database_is_down(client, db):
-    with mock.patch("django.db.backends.utils.CursorWrapper.execute",
-                    side_effect=OperationalError("connection refused")):
+    with mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute",
+        side_effect=OperationalError("connection refused"),
+    ):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"

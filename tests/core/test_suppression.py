@@ -6,7 +6,10 @@ from coproduce.core.suppression import suppress_counts
 
 def test_small_counts_are_hidden():
     assert suppress_counts({"a": 50, "b": 12, "c": 30, "d": 3}, threshold=10) == {
-        "a": 50, "b": None, "c": 30, "d": None,
+        "a": 50,
+        "b": None,
+        "c": 30,
+        "d": None,
     }
 
 
