@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "coproduce.core",
     "coproduce.accounts",
     "coproduce.people",
+    "coproduce.projects",
+    "coproduce.meetings",
 ]
 
 MIDDLEWARE = [

@@ -6,5 +6,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("coproduce.accounts.urls")),
     path("people/", include("coproduce.people.urls")),
+    path("projects/", include("coproduce.projects.urls")),
+    path("sessions/", include("coproduce.meetings.urls")),
     path("", include("coproduce.core.urls")),
 ]

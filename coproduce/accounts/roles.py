@@ -74,3 +74,40 @@ def can_read_audit(user: Any) -> bool:
 
 def can_manage_accounts(user: Any) -> bool:
     return _role(user) == Role.SYSADMIN
+
+
+# Projects and sessions.
+def can_see_all_projects(user: Any) -> bool:
+    return _role(user) in INVOLVEMENT_TEAM | {Role.BOARD}
+
+
+def can_manage_projects(user: Any) -> bool:
+    return _role(user) == Role.COORDINATOR
+
+
+def can_record_decisions(user: Any) -> bool:
+    return _role(user) in {Role.COORDINATOR, Role.FACILITATOR}
+
+
+def can_run_sessions(user: Any) -> bool:
+    return _role(user) in INVOLVEMENT_TEAM
+
+
+def can_manage_venues(user: Any) -> bool:
+    return _role(user) in {Role.COORDINATOR, Role.ADMIN_SUPPORT}
+
+
+def can_see_resourcing(user: Any) -> bool:
+    return _role(user) in {Role.COORDINATOR, Role.ADMIN_SUPPORT, Role.FINANCE}
+
+
+def can_request_support(user: Any) -> bool:
+    return _role(user) in STAFF_ROLES
+
+
+def can_triage_support(user: Any) -> bool:
+    return _role(user) == Role.COORDINATOR
+
+
+def can_give_logins(user: Any) -> bool:
+    return _role(user) in {Role.COORDINATOR, Role.ADMIN_SUPPORT}

@@ -16,8 +16,16 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
     items: list[tuple[str, str]] = [("Home", reverse("core:home"))]
     if roles.is_tenant(user):
         items.append(("My profile", reverse("people:my_profile")))
+    if roles.can_see_all_projects(user) or roles.is_tenant(user):
+        items.append(("Projects", reverse("projects:list")))
+    if roles.can_run_sessions(user) or roles.is_tenant(user):
+        items.append(("Sessions", reverse("meetings:list")))
+    if roles.can_request_support(user):
+        items.append(("Ask for help", reverse("projects:support_list")))
     if roles.can_list_people(user):
         items.append(("People", reverse("people:list")))
+    if roles.can_manage_venues(user):
+        items.append(("Venues", reverse("meetings:venue_list")))
     if roles.can_triage_interest(user):
         items.append(("New sign-ups", reverse("people:interest_list")))
     if roles.can_import_people(user):
