@@ -200,3 +200,7 @@ class PersonFilterForm(forms.Form):
     involvement = forms.ChoiceField(
         choices=[("", "Everyone")] + list(Involvement.choices), required=False
     )
+
+
+class LoginCreateForm(forms.Form):
+    email = forms.EmailField(label="Email address for their login")

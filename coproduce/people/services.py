@@ -180,3 +180,55 @@ def age_on(date_of_birth: dt.date | None, today: dt.date) -> int | None:
     if (today.month, today.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
     return years
+
+
+@transaction.atomic
+def person_login_create(*, person: Person, email: str, actor: Any, request: Any = None) -> Any:
+    """Give a person a tenant login and email them a link to choose a password.
+
+    Everything recorded for them before (sessions by phone, time given) is theirs to see
+    as soon as they sign in, because it hangs off their person record.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from coproduce.accounts.roles import Role
+
+    user_model = get_user_model()
+    email = email.strip().lower()
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.user_id is not None:
+        raise ValidationError("This person already has a login.")
+    if user_model.objects.filter(email__iexact=email).exists():
+        raise ValidationError("That email address is already used by another login.")
+    user = user_model.objects.create_user(email, None, full_name=person.full_name, role=Role.TENANT)
+    person.user = user
+    if not person.email:
+        person.email = email
+    person.save(update_fields=["user", "email", "updated_at"])
+    audit_record(
+        action="person.login_created",
+        actor=actor,
+        obj=person,
+        request=request,
+        summary="Gave a login and sent a set-password email",
+    )
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    base = request.build_absolute_uri("/")[:-1] if request is not None else ""
+    transaction.on_commit(
+        lambda: send_mail(
+            "Your coproduce login",
+            f"Hello {person.first_name},\n\nThe involvement team has made you a login, so you can "
+            f"see what is coming up and what you have done.\n\nChoose your password here:\n"
+            f"{base}{path}\n\nYou sign in with this email address: {email}\n",
+            None,
+            [email],
+        )
+    )
+    return user

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.person_create, name="create"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),
+    path("<int:pk>/login/", views.person_login_create, name="login_create"),
     path("me/", views.my_profile, name="my_profile"),
     path("me/edit/", views.my_profile_edit, name="my_profile_edit"),
     path("get-involved/", views.get_involved, name="get_involved"),

@@ -15,7 +15,13 @@ from coproduce.accounts import roles
 from coproduce.core import ratelimit
 from coproduce.core.audit import client_ip
 from coproduce.people import selectors, services
-from coproduce.people.forms import GetInvolvedForm, PersonFilterForm, PersonForm, ProfileForm
+from coproduce.people.forms import (
+    GetInvolvedForm,
+    LoginCreateForm,
+    PersonFilterForm,
+    PersonForm,
+    ProfileForm,
+)
 from coproduce.people.models import Interest, Person
 
 
@@ -113,6 +119,31 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "people/person_form.html", {"form": form, "person": person, "stale": stale}
     )
+
+
+@require_POST
+@login_required
+def person_login_create(request: HttpRequest, pk: int) -> HttpResponse:
+    if not roles.can_give_logins(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(Person, pk=pk)
+    form = LoginCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter an email address for the login.")
+    else:
+        try:
+            services.person_login_create(
+                person=person, email=form.cleaned_data["email"], actor=request.user, request=request
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"{person.full_name} has a login now. We have emailed "
+                "them a link to choose a password.",
+            )
+    return redirect("people:detail", pk=person.pk)
 
 
 @login_required

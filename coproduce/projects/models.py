@@ -45,14 +45,18 @@ class Project(models.Model):
     # The team's own view of where the project stands, shown beside the measured one.
     team_ladder = models.PositiveSmallIntegerField(choices=Ladder.choices, null=True, blank=True)
     team_ladder_reason = models.TextField(blank=True)
-    scie_equality = models.PositiveSmallIntegerField(choices=Principle.choices, null=True,
-                                                     blank=True)
-    scie_diversity = models.PositiveSmallIntegerField(choices=Principle.choices, null=True,
-                                                      blank=True)
-    scie_accessibility = models.PositiveSmallIntegerField(choices=Principle.choices, null=True,
-                                                          blank=True)
-    scie_reciprocity = models.PositiveSmallIntegerField(choices=Principle.choices, null=True,
-                                                        blank=True)
+    scie_equality = models.PositiveSmallIntegerField(
+        choices=Principle.choices, null=True, blank=True
+    )
+    scie_diversity = models.PositiveSmallIntegerField(
+        choices=Principle.choices, null=True, blank=True
+    )
+    scie_accessibility = models.PositiveSmallIntegerField(
+        choices=Principle.choices, null=True, blank=True
+    )
+    scie_reciprocity = models.PositiveSmallIntegerField(
+        choices=Principle.choices, null=True, blank=True
+    )
     scie_notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -86,8 +90,9 @@ class Stage(models.Model):
     name = models.CharField(max_length=200)
     target_start = models.DateField(null=True, blank=True)
     target_end = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=20, choices=StageStatus.choices,
-                              default=StageStatus.NOT_STARTED)
+    status = models.CharField(
+        max_length=20, choices=StageStatus.choices, default=StageStatus.NOT_STARTED
+    )
     position = models.PositiveSmallIntegerField(default=0)
     notes = models.TextField(blank=True)
 
@@ -130,8 +135,9 @@ class StaffRole(models.TextChoices):
 
 class ProjectStaff(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="staff")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="project_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_roles"
+    )
     role = models.CharField(max_length=20, choices=StaffRole.choices)
 
     class Meta:
@@ -159,16 +165,19 @@ class Decision(models.Model):
     summary = models.CharField("What was decided", max_length=300)
     decided_by = models.CharField(max_length=20, choices=DecidedBy.choices)
     tenant_views = models.TextField(
-        "How tenants' views were taken into account", blank=True,
+        "How tenants' views were taken into account",
+        blank=True,
         help_text="You said: what tenants said and how it shaped this decision.",
     )
     feedback = models.TextField(
-        "What we told tenants", blank=True,
+        "What we told tenants",
+        blank=True,
         help_text="We did: how the decision and the reasons were fed back to tenants.",
     )
     feedback_on = models.DateField("Date fed back", null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -191,20 +200,24 @@ class RequestStatus(models.TextChoices):
 class SupportRequest(models.Model):
     """A colleague in another team asks for help to co-produce something."""
 
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     related_name="support_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="support_requests"
+    )
     team = models.CharField("Your team", max_length=200)
     what = models.TextField("What do you want to co-produce?")
     why = models.TextField("Why, and what could change?")
     when = models.CharField("When do you need it by?", max_length=200, blank=True)
     who_affected = models.TextField("Who is affected?", blank=True)
-    status = models.CharField(max_length=20, choices=RequestStatus.choices,
-                              default=RequestStatus.NEW, db_index=True)
-    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="support_requests")
+    status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW, db_index=True
+    )
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="support_requests"
+    )
     triage_note = models.TextField(blank=True)
-    triaged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     triaged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -1,0 +1,251 @@
+"""Every write to projects, their team, stages, decisions and support requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from coproduce.core.audit import audit_record
+from coproduce.people.models import Person
+from coproduce.projects.models import (
+    Decision,
+    Project,
+    ProjectMember,
+    ProjectStaff,
+    ProjectStatus,
+    RequestStatus,
+    Stage,
+    SupportRequest,
+)
+
+
+def _apply(obj: Any, data: dict[str, Any]) -> list[str]:
+    changed = [name for name, value in data.items() if getattr(obj, name) != value]
+    for name, value in data.items():
+        setattr(obj, name, value)
+    return changed
+
+
+@transaction.atomic
+def project_create(*, data: dict[str, Any], owner: Any, actor: Any, request: Any = None) -> Project:
+    project = Project(owner=owner, **data)
+    project.full_clean()
+    project.save()
+    ProjectStaff.objects.create(project=project, user=owner, role="lead")
+    audit_record(
+        action="project.created",
+        actor=actor,
+        obj=project,
+        request=request,
+        summary=f"Created project {project.title}",
+    )
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *, project: Project, data: dict[str, Any], actor: Any, request: Any = None
+) -> Project:
+    changed = _apply(project, data)
+    if changed:
+        project.full_clean()
+        project.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            action="project.updated",
+            actor=actor,
+            obj=project,
+            request=request,
+            summary="Changed " + ", ".join(sorted(changed)),
+        )
+    return project
+
+
+@transaction.atomic
+def stage_save(
+    *,
+    project: Project,
+    data: dict[str, Any],
+    actor: Any,
+    stage: Stage | None = None,
+    request: Any = None,
+) -> Stage:
+    if stage is None:
+        position = project.stages.count()
+        stage = Stage(project=project, position=position)
+    _apply(stage, data)
+    stage.full_clean()
+    stage.save()
+    audit_record(
+        action="project.stage_saved",
+        actor=actor,
+        obj=project,
+        request=request,
+        summary=f"Stage {stage.name}: target {stage.target_start} to {stage.target_end}",
+    )
+    return stage
+
+
+@transaction.atomic
+def member_add(
+    *, project: Project, person: Person, role: str, joined_on: Any, actor: Any, request: Any = None
+) -> ProjectMember:
+    existing = ProjectMember.objects.filter(project=project, person=person).first()
+    if existing is not None:
+        if existing.left_on is None:
+            raise ValidationError(f"{person.full_name} is already a member of this project.")
+        existing.left_on = None
+        existing.role = role
+        existing.save(update_fields=["left_on", "role"])
+        member = existing
+    else:
+        member = ProjectMember(project=project, person=person, role=role, joined_on=joined_on)
+        member.full_clean()
+        member.save()
+    audit_record(
+        action="project.member_added",
+        actor=actor,
+        obj=person,
+        request=request,
+        summary=f"Added to project #{project.pk} as {member.get_role_display()}",
+    )
+    return member
+
+
+@transaction.atomic
+def member_leave(*, member: ProjectMember, actor: Any, request: Any = None) -> ProjectMember:
+    member.left_on = timezone.localdate()
+    member.save(update_fields=["left_on"])
+    audit_record(
+        action="project.member_left",
+        actor=actor,
+        obj=member.person,
+        request=request,
+        summary=f"Left project #{member.project_id}",
+    )
+    return member
+
+
+@transaction.atomic
+def staff_add(
+    *, project: Project, user: Any, role: str, actor: Any, request: Any = None
+) -> ProjectStaff:
+    try:
+        with transaction.atomic():
+            assignment = ProjectStaff.objects.create(project=project, user=user, role=role)
+    except IntegrityError as exc:
+        raise ValidationError(f"{user} already has that role in this project.") from exc
+    audit_record(
+        action="project.staff_added",
+        actor=actor,
+        obj=project,
+        request=request,
+        summary=f"{user} as {assignment.get_role_display()}",
+    )
+    return assignment
+
+
+@transaction.atomic
+def staff_remove(*, assignment: ProjectStaff, actor: Any, request: Any = None) -> None:
+    project = assignment.project
+    summary = f"Removed {assignment.user} as {assignment.get_role_display()}"
+    assignment.delete()
+    audit_record(
+        action="project.staff_removed", actor=actor, obj=project, request=request, summary=summary
+    )
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    project: Project,
+    data: dict[str, Any],
+    actor: Any,
+    decision: Decision | None = None,
+    request: Any = None,
+) -> Decision:
+    creating = decision is None
+    if decision is None:
+        decision = Decision(project=project, recorded_by=actor)
+    _apply(decision, data)
+    if decision.feedback.strip() and decision.feedback_on is None:
+        decision.feedback_on = timezone.localdate()
+    decision.full_clean()
+    decision.save()
+    audit_record(
+        action="project.decision_recorded" if creating else "project.decision_changed",
+        actor=actor,
+        obj=project,
+        request=request,
+        summary=decision.summary[:200],
+    )
+    return decision
+
+
+@transaction.atomic
+def support_request_create(
+    *, requested_by: Any, data: dict[str, Any], request: Any = None
+) -> SupportRequest:
+    support = SupportRequest(requested_by=requested_by, **data)
+    support.full_clean()
+    support.save()
+    audit_record(
+        action="support_request.created",
+        actor=requested_by,
+        obj=support,
+        request=request,
+        summary=f"{support.team}: {support.what[:100]}",
+    )
+    return support
+
+
+@transaction.atomic
+def support_request_triage(
+    *,
+    support: SupportRequest,
+    decision: str,
+    actor: Any,
+    note: str = "",
+    project: Project | None = None,
+    request: Any = None,
+) -> SupportRequest:
+    """Take a request on (into an existing project, or a new one) or decline it."""
+    support = SupportRequest.objects.select_for_update().get(pk=support.pk)
+    if support.status != RequestStatus.NEW:
+        raise ValidationError("This request has already been dealt with.")
+    if decision == "accept":
+        if project is None:
+            project = project_create(
+                data={
+                    "title": support.what.strip().split("\n")[0][:200],
+                    "purpose": f"{support.what}\n\nWhy: {support.why}",
+                    "status": ProjectStatus.PLANNED,
+                },
+                owner=actor,
+                actor=actor,
+                request=request,
+            )
+        support.project = project
+        support.status = RequestStatus.ACCEPTED
+    elif decision == "decline":
+        if not note.strip():
+            raise ValidationError(
+                "Say why the request is not being taken on, so the colleague knows."
+            )
+        support.status = RequestStatus.DECLINED
+    else:
+        raise ValidationError("Choose whether to take the request on or not.")
+    support.triage_note = note
+    support.triaged_by = actor
+    support.triaged_at = timezone.now()
+    support.save(update_fields=["status", "project", "triage_note", "triaged_by", "triaged_at"])
+    audit_record(
+        action=f"support_request.{support.status}",
+        actor=actor,
+        obj=support,
+        request=request,
+        summary=note[:200],
+    )
+    return support
