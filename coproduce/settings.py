@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "coproduce.people",
     "coproduce.projects",
     "coproduce.meetings",
+    "coproduce.diversity",
 ]
 
 MIDDLEWARE = [
