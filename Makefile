@@ -22,7 +22,6 @@ install: $(STAMP)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
 
 run: migrate
 	$(BIN)/coproduce demo --if-empty

@@ -8,5 +8,6 @@ urlpatterns = [
     path("people/", include("coproduce.people.urls")),
     path("projects/", include("coproduce.projects.urls")),
     path("sessions/", include("coproduce.meetings.urls")),
+    path("diversity/", include("coproduce.diversity.urls")),
     path("", include("coproduce.core.urls")),
 ]

@@ -111,3 +111,32 @@ def can_triage_support(user: Any) -> bool:
 
 def can_give_logins(user: Any) -> bool:
     return _role(user) in {Role.COORDINATOR, Role.ADMIN_SUPPORT}
+
+
+# Diversity of voice. Per-person equality data is for the data-protection lead alone.
+def can_see_diversity(user: Any) -> bool:
+    return _role(user) in INVOLVEMENT_TEAM | {Role.BOARD, Role.DATA_PROTECTION}
+
+
+def sees_unsuppressed_figures(user: Any) -> bool:
+    return _role(user) == Role.DATA_PROTECTION
+
+
+def can_read_equality_records(user: Any) -> bool:
+    return _role(user) == Role.DATA_PROTECTION
+
+
+def can_record_equality_for_others(user: Any) -> bool:
+    return _role(user) in INVOLVEMENT_TEAM
+
+
+def can_manage_population(user: Any) -> bool:
+    return _role(user) in {Role.COORDINATOR, Role.DATA_PROTECTION}
+
+
+def can_do_outreach(user: Any) -> bool:
+    return _role(user) in {Role.COORDINATOR, Role.ADMIN_SUPPORT}
+
+
+def can_send_quick_questions(user: Any) -> bool:
+    return _role(user) == Role.COORDINATOR

@@ -16,6 +16,7 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
     items: list[tuple[str, str]] = [("Home", reverse("core:home"))]
     if roles.is_tenant(user):
         items.append(("My profile", reverse("people:my_profile")))
+        items.append(("About me", reverse("diversity:about_me")))
     if roles.can_see_all_projects(user) or roles.is_tenant(user):
         items.append(("Projects", reverse("projects:list")))
     if roles.can_run_sessions(user) or roles.is_tenant(user):
@@ -24,6 +25,10 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Ask for help", reverse("projects:support_list")))
     if roles.can_list_people(user):
         items.append(("People", reverse("people:list")))
+    if roles.can_see_diversity(user):
+        items.append(("Whose voice", reverse("diversity:dashboard")))
+    if roles.can_do_outreach(user):
+        items.append(("Outreach", reverse("diversity:outreach")))
     if roles.can_manage_venues(user):
         items.append(("Venues", reverse("meetings:venue_list")))
     if roles.can_triage_interest(user):

@@ -1002,6 +1002,10 @@ def demo_build(
 
         logins_created = _ensure_logins(plan)
         interests_created = _ensure_sign_ups()
+        from coproduce.core.demo_story import build_story
+
+        story = build_story(plan=plan, seed=seed,
+                            logins={login.key: login.email for login in DEMO_LOGINS})
 
         people = Person.objects.filter(external_ref__startswith=REF_PREFIX)
         pool = people.filter(involvement=Involvement.ACTIVE)
@@ -1019,6 +1023,7 @@ def demo_build(
             ).count(),
             "logins_created": logins_created,
             "sign_ups_created": interests_created,
+            "story": story,
         }
         if created or logins_created or interests_created or areas_created:
             audit_record(

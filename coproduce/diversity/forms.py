@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from coproduce.diversity.categories import (
+    ConditionImpact,
+    Ethnicity,
+    Religion,
+    Sex,
+    SexualOrientation,
+    YesNo,
+)
+from coproduce.diversity.models import EqualityRecord, PopulationCount, RecordedVia
+from coproduce.diversity.selectors import BY_KEY, CHARACTERISTICS, OUTREACH_CHARACTERISTICS
+from coproduce.people.models import Area, Availability, Channel, Tenure
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _grouped_ethnicity() -> list[Any]:
+    groups: dict[str, list[tuple[str, str]]] = {
+        "White": [], "Mixed or Multiple ethnic groups": [], "Asian or Asian British": [],
+        "Black, Black British, Caribbean or African": [], "Other ethnic group": []}
+    names = list(groups)
+    prefixes = ["white", "mixed", "asian", "black", "other"]
+    for code, label in Ethnicity.choices:
+        if code == "prefer_not":
+            continue
+        groups[names[prefixes.index(code.split("_", 1)[0])]].append((code, label))
+    return [("", "Choose one"), *groups.items(), ("prefer_not", "Prefer not to say")]
+
+
+class EqualityForm(forms.ModelForm):
+    statistics = forms.BooleanField(
+        required=False, label="Yes, use my answers for statistics (counted with everyone else)")
+    outreach = forms.BooleanField(
+        required=False,
+        label="Yes, use my answers to invite me when people like me are not being heard")
+
+    class Meta:
+        model = EqualityRecord
+        fields = ["ethnicity", "long_term_condition", "condition_impact", "sex",
+                  "gender_same_as_birth", "sexual_orientation", "religion",
+                  "first_language_english", "first_language"]
+        labels = {"ethnicity": "What is your ethnic group?", "sex": "What is your sex?",
+                  "sexual_orientation": "Which of these best describes your sexual orientation?",
+                  "religion": "What is your religion?"}
+        widgets = {
+            "long_term_condition": forms.RadioSelect(choices=YesNo.choices),
+            "condition_impact": forms.RadioSelect(choices=ConditionImpact.choices),
+            "sex": forms.RadioSelect(choices=Sex.choices),
+            "gender_same_as_birth": forms.RadioSelect(choices=YesNo.choices),
+            "sexual_orientation": forms.RadioSelect(choices=SexualOrientation.choices),
+            "religion": forms.RadioSelect(choices=Religion.choices),
+            "first_language_english": forms.RadioSelect(choices=YesNo.choices),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ethnicity = self.fields["ethnicity"]
+        assert isinstance(ethnicity, forms.ChoiceField)
+        ethnicity.choices = _grouped_ethnicity()
+        for name in self.Meta.fields:
+            field = self.fields[name]
+            field.required = False
+            if isinstance(field, forms.ChoiceField) and name != "ethnicity":
+                field.choices = [c for c in field.choices if c[0] != ""]
+        self.fields["condition_impact"].help_text = "Only if you have a condition or illness."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("statistics") or data.get("outreach")):
+            answered = any(data.get(name) for name in self.Meta.fields)
+            if answered:
+                raise forms.ValidationError(
+                    "Tick at least one way we may use your answers, or leave the questions "
+                    "blank. Without your consent we keep nothing.")
+        return data
+
+
+class StaffEqualityForm(EqualityForm):
+    recorded_via = forms.ChoiceField(
+        label="How are you recording these answers with the person?",
+        choices=[c for c in RecordedVia.choices if c[0] != RecordedVia.SELF],
+        widget=forms.RadioSelect)
+    consent_read_out = forms.BooleanField(
+        label="I read the consent wording to the person and they agreed to the purposes "
+              "ticked above")
+
+    field_order = ["recorded_via"]
+
+
+class DashboardFilterForm(forms.Form):
+    project = forms.ModelChoiceField(queryset=None, required=False, empty_label="All projects")
+    start = forms.DateField(label="From", required=False, widget=DATE)
+    end = forms.DateField(label="To", required=False, widget=DATE)
+    area = forms.ModelChoiceField(queryset=Area.objects.all(), required=False,
+                                  empty_label="All areas")
+    tenure = forms.ChoiceField(choices=[("", "All")] + list(Tenure.choices), required=False,
+                               label="Tenure or service")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from coproduce.projects.models import Project
+
+        project = self.fields["project"]
+        assert isinstance(project, forms.ModelChoiceField)
+        project.queryset = Project.objects.order_by("title")
+
+
+def _outreach_group_choices() -> list[tuple[str, str]]:
+    choices = [("", "Anyone")]
+    for key in OUTREACH_CHARACTERISTICS:
+        char = BY_KEY[key]
+        for code, label in char.categories():
+            choices.append((f"{key}:{code}", f"{char.name}: {label}"))
+    return choices
+
+
+class OutreachForm(forms.Form):
+    group = forms.ChoiceField(label="Whose voice is missing?", required=False, choices=[])
+    involvement = forms.ChoiceField(
+        label="Involvement", widget=forms.RadioSelect, initial="never",
+        choices=[("never", "Never involved"),
+                 ("not_for_a_year", "Not involved in the last year"),
+                 ("any", "Anyone")])
+    channel = forms.ChoiceField(label="Who would like to take part", required=False,
+                                choices=[("", "Any way")] + list(Channel.choices))
+    availability = forms.ChoiceField(label="Free", required=False,
+                                     choices=[("", "Any time")] + list(Availability.choices))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        group = self.fields["group"]
+        assert isinstance(group, forms.ChoiceField)
+        group.choices = _outreach_group_choices()
+
+
+class PopulationCountForm(forms.ModelForm):
+    characteristic = forms.ChoiceField(choices=[(c.key, c.name) for c in CHARACTERISTICS])
+
+    class Meta:
+        model = PopulationCount
+        fields = ["characteristic", "category", "area", "tenure", "count", "as_of", "source"]
+        widgets = {"as_of": DATE}
+        help_texts = {"category": "The category code as used on the dashboard, e.g. 18-34, "
+                                  "white_british, asian, yes.",
+                      "area": "Leave empty for the whole organisation."}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        key, category = data.get("characteristic"), data.get("category")
+        if key and category:
+            valid = {code for code, _ in BY_KEY[key].categories()}
+            if category not in valid:
+                self.add_error("category", f"Use one of: {', '.join(sorted(valid))}.")
+        return data
+
+
+class QuickQuestionForm(forms.Form):
+    project = forms.ModelChoiceField(queryset=None)
+    title = forms.CharField(label="What is it about?", max_length=200)
+    question_1 = forms.CharField(label="Question 1", max_length=200)
+    question_2 = forms.CharField(label="Question 2 (optional)", max_length=200, required=False)
+    question_3 = forms.CharField(label="Question 3 (optional)", max_length=200, required=False)
+    sample_size = forms.IntegerField(label="How many people to ask", min_value=1,
+                                     max_value=2000, initial=30)
+    strata = forms.MultipleChoiceField(
+        label="Make the sample diverse by", required=False, widget=forms.CheckboxSelectMultiple,
+        initial=["age", "ethnicity", "carer"],
+        choices=[(k, BY_KEY[k].name) for k in ("age", "ethnicity", "disability", "carer",
+                                               "digital", "area")])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from coproduce.projects.models import Project
+
+        project = self.fields["project"]
+        assert isinstance(project, forms.ModelChoiceField)
+        project.queryset = Project.objects.order_by("title")
+
+
+class AnswerForm(forms.Form):
+    answer_1 = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    answer_2 = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    answer_3 = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, questions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for index in (1, 2, 3):
+            name = f"answer_{index}"
+            if index <= len(questions):
+                self.fields[name].label = questions[index - 1]
+            else:
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any((data.get(name) or "").strip() for name in self.fields):
+            raise forms.ValidationError("Write an answer to at least one question.")
+        return data
