@@ -46,18 +46,24 @@ HARDER: dict[int, float] = {}
 PROMISES_TITLE = "Our customer promises"
 
 ETHNICITY_BY_HERITAGE: dict[str, list[tuple[str, float]]] = {
-    "british": [("white_british", 0.97), ("mixed_white_black_caribbean", 0.02),
-                ("white_irish", 0.01)],
+    "british": [
+        ("white_british", 0.97),
+        ("mixed_white_black_caribbean", 0.02),
+        ("white_irish", 0.01),
+    ],
     "eastern_european": [("white_other", 0.85), ("white_roma", 0.15)],
-    "south_asian": [("asian_pakistani", 0.4), ("asian_indian", 0.3), ("asian_bangladeshi", 0.25),
-                    ("asian_other", 0.05)],
+    "south_asian": [
+        ("asian_pakistani", 0.4),
+        ("asian_indian", 0.3),
+        ("asian_bangladeshi", 0.25),
+        ("asian_other", 0.05),
+    ],
     "black_african": [("black_african", 0.95), ("black_other", 0.05)],
     "black_caribbean": [("black_caribbean", 0.9), ("mixed_white_black_caribbean", 0.1)],
     "other_white": [("white_other", 0.7), ("white_irish", 0.2), ("white_gypsy", 0.1)],
     "middle_eastern": [("other_arab", 0.7), ("other_any", 0.3)],
     "east_asian": [("asian_chinese", 0.8), ("asian_other", 0.2)],
-    "mixed": [("mixed_white_black_african", 0.3), ("mixed_white_asian", 0.3),
-              ("mixed_other", 0.4)],
+    "mixed": [("mixed_white_black_african", 0.3), ("mixed_white_asian", 0.3), ("mixed_other", 0.4)],
 }
 
 
@@ -83,15 +89,27 @@ def build_story(*, plan: Any, seed: int, logins: dict[str, str]) -> dict[str, in
     if story_exists():
         return {}
     rng = random.Random(seed * 7919 + 1)
-    staff = {key: User.objects.get(email=email) for key, email in logins.items()
-             if User.objects.filter(email=email).exists()}
+    staff = {
+        key: User.objects.get(email=email)
+        for key, email in logins.items()
+        if User.objects.filter(email=email).exists()
+    }
     coordinator = staff["coordinator"]
     facilitator = staff["facilitator"]
     admin = staff["admin_support"]
     homes = {f"RH-{home.index:06d}": home for home in plan.homes}
-    people = {p.external_ref: p for p in Person.objects.filter(external_ref__startswith="RH-")
-              .only("id", "external_ref", "involvement", "involved_since", "user_id",
-                    "caring_responsibilities", "date_of_birth")}
+    people = {
+        p.external_ref: p
+        for p in Person.objects.filter(external_ref__startswith="RH-").only(
+            "id",
+            "external_ref",
+            "involvement",
+            "involved_since",
+            "user_id",
+            "caring_responsibilities",
+            "date_of_birth",
+        )
+    }
     # Carers, young people and people from minority ethnic groups find the usual meetings
     # hardest: many of them never come at all, whatever they are invited to.
     HARDER.clear()
@@ -117,8 +135,9 @@ def build_story(*, plan: Any, seed: int, logins: dict[str, str]) -> dict[str, in
 
     counts = {"equality_records": _equality(plan, people, rng)}
     rooms = _venues()
-    counts.update(_residents_panel(core, established, new, rooms, coordinator, facilitator,
-                                   admin, rng))
+    counts.update(
+        _residents_panel(core, established, new, rooms, coordinator, facilitator, admin, rng)
+    )
     counts.update(_promises(core, established, new, rooms, coordinator, facilitator, admin, rng))
     counts.update(_repairs(core, established, new, rooms, staff, rng))
     counts.update(_health_check(core, new, rooms, coordinator, facilitator, people, logins))
@@ -139,34 +158,63 @@ def _equality(plan: Any, people: dict[str, Person], rng: random.Random) -> int:
         if rng.random() > odds:
             continue
         outreach = rng.random() < 0.7
-        consents.append(EqualityConsent(person_id=person.pk, statistics=True, outreach=outreach,
-                                        wording=CONSENT_WORDING,
-                                        given_at=given + dt.timedelta(days=rng.randint(0, 500)),
-                                        recorded_via=rng.choice(
-                                            [RecordedVia.IN_PERSON, RecordedVia.PHONE,
-                                             RecordedVia.PAPER, "self"])))
+        consents.append(
+            EqualityConsent(
+                person_id=person.pk,
+                statistics=True,
+                outreach=outreach,
+                wording=CONSENT_WORDING,
+                given_at=given + dt.timedelta(days=rng.randint(0, 500)),
+                recorded_via=rng.choice(
+                    [RecordedVia.IN_PERSON, RecordedVia.PHONE, RecordedVia.PAPER, "self"]
+                ),
+            )
+        )
         ltc = "yes" if rng.random() < 0.15 + home.age / 250 else "no"
-        impact = rng.choice(["a_lot", "a_little", "a_little", "not_at_all"]) if ltc == "yes" \
-            else ""
+        impact = rng.choice(["a_lot", "a_little", "a_little", "not_at_all"]) if ltc == "yes" else ""
         prefer_not = rng.random() < 0.04
-        records.append(EqualityRecord(
-            person_id=person.pk,
-            ethnicity="prefer_not" if prefer_not else _pick(
-                rng, ETHNICITY_BY_HERITAGE.get(home.heritage, [("other_any", 1.0)])),
-            long_term_condition=ltc, condition_impact=impact,
-            sex="female" if home.woman else "male",
-            gender_same_as_birth="yes" if rng.random() < 0.99 else "no",
-            sexual_orientation=_pick(rng, [("straight", 0.89), ("gay_lesbian", 0.03),
-                                           ("bisexual", 0.02), ("prefer_not", 0.06)]),
-            religion=_pick(rng, [("christian", 0.42), ("none", 0.38), ("muslim", 0.08),
-                                 ("hindu", 0.02), ("sikh", 0.01), ("jewish", 0.01),
-                                 ("buddhist", 0.01), ("other", 0.01), ("prefer_not", 0.06)])
-            if home.heritage != "south_asian" else _pick(
-                rng, [("muslim", 0.6), ("hindu", 0.25), ("sikh", 0.1), ("prefer_not", 0.05)]),
-            first_language_english="yes" if home.heritage in ("british", "black_caribbean",
-                                                              "mixed") else
-            _pick(rng, [("no", 0.6), ("yes", 0.4)]),
-        ))
+        records.append(
+            EqualityRecord(
+                person_id=person.pk,
+                ethnicity="prefer_not"
+                if prefer_not
+                else _pick(rng, ETHNICITY_BY_HERITAGE.get(home.heritage, [("other_any", 1.0)])),
+                long_term_condition=ltc,
+                condition_impact=impact,
+                sex="female" if home.woman else "male",
+                gender_same_as_birth="yes" if rng.random() < 0.99 else "no",
+                sexual_orientation=_pick(
+                    rng,
+                    [
+                        ("straight", 0.89),
+                        ("gay_lesbian", 0.03),
+                        ("bisexual", 0.02),
+                        ("prefer_not", 0.06),
+                    ],
+                ),
+                religion=_pick(
+                    rng,
+                    [
+                        ("christian", 0.42),
+                        ("none", 0.38),
+                        ("muslim", 0.08),
+                        ("hindu", 0.02),
+                        ("sikh", 0.01),
+                        ("jewish", 0.01),
+                        ("buddhist", 0.01),
+                        ("other", 0.01),
+                        ("prefer_not", 0.06),
+                    ],
+                )
+                if home.heritage != "south_asian"
+                else _pick(
+                    rng, [("muslim", 0.6), ("hindu", 0.25), ("sikh", 0.1), ("prefer_not", 0.05)]
+                ),
+                first_language_english="yes"
+                if home.heritage in ("british", "black_caribbean", "mixed")
+                else _pick(rng, [("no", 0.6), ("yes", 0.4)]),
+            )
+        )
     EqualityConsent.objects.bulk_create(consents, batch_size=5000)
     EqualityRecord.objects.bulk_create(records, batch_size=5000)
     return len(records)
@@ -174,69 +222,145 @@ def _equality(plan: Any, people: dict[str, Person], rng: random.Random) -> int:
 
 def _venues() -> dict[str, Room]:
     specs = [
-        ("Riverside Community Centre", "1 Quay Street, Northfield", "RV1 2AB",
-         dict(step_free=True, hearing_loop=True, accessible_toilets=True, parking=True,
-              public_transport=True),
-         [("Main hall", 60, "35.00"), ("Garden room", 16, "12.50")]),
-        ("Millbrook Library", "Library Lane, Millbrook", "RV3 4CD",
-         dict(step_free=True, hearing_loop=False, accessible_toilets=True, parking=False,
-              public_transport=True), [("Meeting room", 12, "0.00")]),
-        ("Wharfside Hub", "Unit 4, Canal Walk, Wharfside", "RV5 6EF",
-         dict(step_free=False, hearing_loop=False, accessible_toilets=False, parking=True,
-              public_transport=False), [("Upstairs room", 20, "8.00")]),
+        (
+            "Riverside Community Centre",
+            "1 Quay Street, Northfield",
+            "RV1 2AB",
+            dict(
+                step_free=True,
+                hearing_loop=True,
+                accessible_toilets=True,
+                parking=True,
+                public_transport=True,
+            ),
+            [("Main hall", 60, "35.00"), ("Garden room", 16, "12.50")],
+        ),
+        (
+            "Millbrook Library",
+            "Library Lane, Millbrook",
+            "RV3 4CD",
+            dict(
+                step_free=True,
+                hearing_loop=False,
+                accessible_toilets=True,
+                parking=False,
+                public_transport=True,
+            ),
+            [("Meeting room", 12, "0.00")],
+        ),
+        (
+            "Wharfside Hub",
+            "Unit 4, Canal Walk, Wharfside",
+            "RV5 6EF",
+            dict(
+                step_free=False,
+                hearing_loop=False,
+                accessible_toilets=False,
+                parking=True,
+                public_transport=False,
+            ),
+            [("Upstairs room", 20, "8.00")],
+        ),
     ]
     rooms: dict[str, Room] = {}
     for name, address, postcode, access, room_specs in specs:
-        venue, _ = Venue.objects.get_or_create(name=name, defaults=dict(
-            address=address, postcode=postcode, **access))
+        venue, _ = Venue.objects.get_or_create(
+            name=name, defaults=dict(address=address, postcode=postcode, **access)
+        )
         for room_name, capacity, cost in room_specs:
-            room, _ = Room.objects.get_or_create(venue=venue, name=room_name, defaults=dict(
-                capacity=capacity, cost_per_hour=Decimal(cost)))
+            room, _ = Room.objects.get_or_create(
+                venue=venue,
+                name=room_name,
+                defaults=dict(capacity=capacity, cost_per_hour=Decimal(cost)),
+            )
             rooms[f"{name}/{room_name}"] = room
     return rooms
 
 
-def _session(project: Project, title: str, channel: str, start: dt.datetime, hours: float,
-             *, room: Room | None, facilitator: User, admin: User | None, agenda: str,
-             invitees: list[Person], attend_odds: dict[int, float], rng: random.Random,
-             creator: User, held: bool = True) -> tuple[int, int]:
+def _session(
+    project: Project,
+    title: str,
+    channel: str,
+    start: dt.datetime,
+    hours: float,
+    *,
+    room: Room | None,
+    facilitator: User,
+    admin: User | None,
+    agenda: str,
+    invitees: list[Person],
+    attend_odds: dict[int, float],
+    rng: random.Random,
+    creator: User,
+    held: bool = True,
+) -> tuple[int, int]:
     end = start + dt.timedelta(minutes=int(hours * 60))
     meeting = Meeting.objects.create(
-        project=project, title=title, channel=channel, starts_at=start, ends_at=end,
+        project=project,
+        title=title,
+        channel=channel,
+        starts_at=start,
+        ends_at=end,
         capacity=room.capacity if room else None,
         joining_link="https://meet.example.org/riverside-" + _slug(title)
-        if channel in (SessionChannel.ONLINE, SessionChannel.HYBRID) else "",
+        if channel in (SessionChannel.ONLINE, SessionChannel.HYBRID)
+        else "",
         phone_details="Dial 0300 000 0000, code 4321" if channel == SessionChannel.PHONE else "",
-        location_notes="Packs posted with a freepost envelope" if channel == SessionChannel.PAPER
-        else "", agenda=agenda,
+        location_notes="Packs posted with a freepost envelope"
+        if channel == SessionChannel.PAPER
+        else "",
+        agenda=agenda,
         materials=f"{title}\n\n{agenda}\n\nIf anything is unclear, phone Grace on 0300 000 0001.",
-        status=SessionStatus.HELD if held else SessionStatus.PLANNED, created_by=creator)
+        status=SessionStatus.HELD if held else SessionStatus.PLANNED,
+        created_by=creator,
+    )
     if room is not None:
-        RoomBooking.objects.create(meeting=meeting, room=room, starts_at=start, ends_at=end,
-                                   booked_by=creator)
-    SessionStaff.objects.create(meeting=meeting, user=facilitator, role="facilitator",
-                                starts_at=start, ends_at=end)
+        RoomBooking.objects.create(
+            meeting=meeting, room=room, starts_at=start, ends_at=end, booked_by=creator
+        )
+    SessionStaff.objects.create(
+        meeting=meeting, user=facilitator, role="facilitator", starts_at=start, ends_at=end
+    )
     if admin is not None:
-        SessionStaff.objects.create(meeting=meeting, user=admin, role="admin_support",
-                                    starts_at=start - dt.timedelta(minutes=30), ends_at=end)
+        SessionStaff.objects.create(
+            meeting=meeting,
+            user=admin,
+            role="admin_support",
+            starts_at=start - dt.timedelta(minutes=30),
+            ends_at=end,
+        )
     invitations, attendances = [], []
     for person in invitees:
         comes = rng.random() < attend_odds.get(person.pk, 0.5) * HARDER.get(person.pk, 1.0)
         reply = Rsvp.YES if comes else rng.choice([Rsvp.NO, Rsvp.NO_REPLY, Rsvp.MAYBE])
-        invitations.append(Invitation(
-            meeting=meeting, person=person, rsvp=reply,
-            rsvp_via=rng.choice([RecordedVia.WEB, RecordedVia.PHONE]) if reply else "",
-            responded_at=start - dt.timedelta(days=3) if reply else None))
+        invitations.append(
+            Invitation(
+                meeting=meeting,
+                person=person,
+                rsvp=reply,
+                rsvp_via=rng.choice([RecordedVia.WEB, RecordedVia.PHONE]) if reply else "",
+                responded_at=start - dt.timedelta(days=3) if reply else None,
+            )
+        )
         if held and comes:
             offline = channel in (SessionChannel.PHONE, SessionChannel.PAPER)
-            attendances.append(Attendance(
-                meeting=meeting, person=person,
-                took_part_via=channel if channel != SessionChannel.HYBRID else rng.choice(
-                    [SessionChannel.IN_PERSON, SessionChannel.ONLINE]),
-                minutes=int(hours * 60) if channel != SessionChannel.PAPER else 45,
-                recorded_via=RecordedVia.PHONE if channel == SessionChannel.PHONE else
-                RecordedVia.PAPER if channel == SessionChannel.PAPER else RecordedVia.IN_PERSON,
-                on_behalf=offline, recorded_by=facilitator))
+            attendances.append(
+                Attendance(
+                    meeting=meeting,
+                    person=person,
+                    took_part_via=channel
+                    if channel != SessionChannel.HYBRID
+                    else rng.choice([SessionChannel.IN_PERSON, SessionChannel.ONLINE]),
+                    minutes=int(hours * 60) if channel != SessionChannel.PAPER else 45,
+                    recorded_via=RecordedVia.PHONE
+                    if channel == SessionChannel.PHONE
+                    else RecordedVia.PAPER
+                    if channel == SessionChannel.PAPER
+                    else RecordedVia.IN_PERSON,
+                    on_behalf=offline,
+                    recorded_by=facilitator,
+                )
+            )
     Invitation.objects.bulk_create(invitations)
     Attendance.objects.bulk_create(attendances)
     return len(invitations), len(attendances)
@@ -250,213 +374,420 @@ def _odds(people: list[Person], value: float) -> dict[int, float]:
     return {p.pk: value for p in people}
 
 
-def _residents_panel(core: list[Person], established: list[Person], new: list[Person],
-                     rooms: dict[str, Room], coordinator: User, facilitator: User, admin: User,
-                     rng: random.Random) -> dict[str, int]:
+def _residents_panel(
+    core: list[Person],
+    established: list[Person],
+    new: list[Person],
+    rooms: dict[str, Room],
+    coordinator: User,
+    facilitator: User,
+    admin: User,
+    rng: random.Random,
+) -> dict[str, int]:
     """Quarterly panel since 2016: the same faces every time."""
     project = Project.objects.create(
-        title="Residents' panel", owner=coordinator, status=ProjectStatus.ACTIVE,
+        title="Residents' panel",
+        owner=coordinator,
+        status=ProjectStatus.ACTIVE,
         started_on=dt.date(2016, 1, 1),
         purpose="A quarterly meeting where tenants hear about performance and raise issues.",
-        team_ladder=5, team_ladder_reason="Tenants raise issues and we respond to them.")
+        team_ladder=5,
+        team_ladder_reason="Tenants raise issues and we respond to them.",
+    )
     ProjectStaff.objects.create(project=project, user=coordinator, role="lead")
     pool = core + established + new[:10]
     for person in pool:
-        ProjectMember.objects.create(project=project, person=person,
-                                     joined_on=person.involved_since or dt.date(2016, 1, 1))
+        ProjectMember.objects.create(
+            project=project, person=person, joined_on=person.involved_since or dt.date(2016, 1, 1)
+        )
     odds = {**_odds(established, 0.2), **_odds(new[:10], 0.1), **_odds(core, 0.9)}
     total = 0
     day = dt.date(2016, 1, 20)
     while day < dt.date(2026, 11, 1):
         room = rooms["Riverside Community Centre/Main hall"]
         invitees = [p for p in pool if (p.involved_since or dt.date(2016, 1, 1)) <= day]
-        _, n = _session(project, f"Residents' panel, {day:%B %Y}", SessionChannel.IN_PERSON,
-                        _at(day, 14), 2, room=room, facilitator=facilitator, admin=admin,
-                        agenda="Performance report\nYour issues\nAny other business",
-                        invitees=invitees, attend_odds=odds, rng=rng, creator=coordinator)
+        _, n = _session(
+            project,
+            f"Residents' panel, {day:%B %Y}",
+            SessionChannel.IN_PERSON,
+            _at(day, 14),
+            2,
+            room=room,
+            facilitator=facilitator,
+            admin=admin,
+            agenda="Performance report\nYour issues\nAny other business",
+            invitees=invitees,
+            attend_odds=odds,
+            rng=rng,
+            creator=coordinator,
+        )
         total += n
         day = (day + dt.timedelta(days=92)).replace(day=20)
     for on, summary, views, feedback in [
         (dt.date(2023, 4, 20), "Panel meetings stay at 2pm on weekdays", "", ""),
-        (dt.date(2024, 7, 18), "New performance report layout",
-         "Panel members asked for fewer numbers and more examples.", ""),
-        (dt.date(2025, 10, 16), "Grounds maintenance contract renewed",
-         "The panel raised grass-cutting complaints.", "Reported back at the January panel."),
+        (
+            dt.date(2024, 7, 18),
+            "New performance report layout",
+            "Panel members asked for fewer numbers and more examples.",
+            "",
+        ),
+        (
+            dt.date(2025, 10, 16),
+            "Grounds maintenance contract renewed",
+            "The panel raised grass-cutting complaints.",
+            "Reported back at the January panel.",
+        ),
     ]:
-        Decision.objects.create(project=project, decided_on=on, summary=summary,
-                                decided_by="staff", tenant_views=views, feedback=feedback,
-                                recorded_by=coordinator)
+        Decision.objects.create(
+            project=project,
+            decided_on=on,
+            summary=summary,
+            decided_by="staff",
+            tenant_views=views,
+            feedback=feedback,
+            recorded_by=coordinator,
+        )
     return {"panel_attendances": total}
 
 
 PROMISE_DECISIONS = [
-    (dt.date(2024, 11, 19), "Start from a blank page: no staff draft", "tenants",
-     "Tenants said a staff draft would steer them.", "Agreed at the first workshop."),
-    (dt.date(2025, 1, 21), "Hold every workshop in person, online and by post",
-     "together", "People said evenings online and paper packs would let them join.",
-     "Written up in the February newsletter."),
-    (dt.date(2025, 3, 18), "Write the promises in plain words, 'we will' not 'we aim to'",
-     "tenants", "Tenants wanted promises they can hold us to.", "Shown in the second draft."),
-    (dt.date(2025, 5, 20), "Six promises, not ten", "tenants",
-     "The group voted for fewer, stronger promises.", "Explained at the May session."),
-    (dt.date(2025, 6, 17), "'Listen and act' comes first", "tenants",
-     "Ranked first by the group (Borda count).", "Order shared with everyone by post."),
-    (dt.date(2025, 7, 15), "Tenants present the promises to the board", "together",
-     "Tenants asked to present them themselves.", "Board date agreed and shared."),
-    (dt.date(2025, 9, 24), "Board asks to change 'always' to 'aim to'", "board",
-     "Tenants stood by their wording: 'a year's work, these are our words'.",
-     "The board accepted the tenants' wording; letter sent to every member."),
-    (dt.date(2025, 10, 14), "Tenants lead the first annual health check", "tenants",
-     "Tenants said promises on a wall are worthless without action.",
-     "Announced at the celebration event."),
+    (
+        dt.date(2024, 11, 19),
+        "Start from a blank page: no staff draft",
+        "tenants",
+        "Tenants said a staff draft would steer them.",
+        "Agreed at the first workshop.",
+    ),
+    (
+        dt.date(2025, 1, 21),
+        "Hold every workshop in person, online and by post",
+        "together",
+        "People said evenings online and paper packs would let them join.",
+        "Written up in the February newsletter.",
+    ),
+    (
+        dt.date(2025, 3, 18),
+        "Write the promises in plain words, 'we will' not 'we aim to'",
+        "tenants",
+        "Tenants wanted promises they can hold us to.",
+        "Shown in the second draft.",
+    ),
+    (
+        dt.date(2025, 5, 20),
+        "Six promises, not ten",
+        "tenants",
+        "The group voted for fewer, stronger promises.",
+        "Explained at the May session.",
+    ),
+    (
+        dt.date(2025, 6, 17),
+        "'Listen and act' comes first",
+        "tenants",
+        "Ranked first by the group (Borda count).",
+        "Order shared with everyone by post.",
+    ),
+    (
+        dt.date(2025, 7, 15),
+        "Tenants present the promises to the board",
+        "together",
+        "Tenants asked to present them themselves.",
+        "Board date agreed and shared.",
+    ),
+    (
+        dt.date(2025, 9, 24),
+        "Board asks to change 'always' to 'aim to'",
+        "board",
+        "Tenants stood by their wording: 'a year's work, these are our words'.",
+        "The board accepted the tenants' wording; letter sent to every member.",
+    ),
+    (
+        dt.date(2025, 10, 14),
+        "Tenants lead the first annual health check",
+        "tenants",
+        "Tenants said promises on a wall are worthless without action.",
+        "Announced at the celebration event.",
+    ),
 ]
 
 
-def _promises(core: list[Person], established: list[Person], new: list[Person],
-              rooms: dict[str, Room], coordinator: User, facilitator: User, admin: User,
-              rng: random.Random) -> dict[str, int]:
+def _promises(
+    core: list[Person],
+    established: list[Person],
+    new: list[Person],
+    rooms: dict[str, Room],
+    coordinator: User,
+    facilitator: User,
+    admin: User,
+    rng: random.Random,
+) -> dict[str, int]:
     project = Project.objects.create(
-        title=PROMISES_TITLE, owner=coordinator, status=ProjectStatus.FINISHED,
+        title=PROMISES_TITLE,
+        owner=coordinator,
+        status=ProjectStatus.FINISHED,
         started_on=dt.date(2024, 11, 5),
         purpose="A diverse group of tenants and customers writes our customer promises from "
-                "scratch: the words, their order and how many. Tenants present them to the "
-                "board.",
-        team_ladder=7, team_ladder_reason="Tenants decided everything, including the words.",
-        scie_equality=3, scie_diversity=2, scie_accessibility=3, scie_reciprocity=3,
+        "scratch: the words, their order and how many. Tenants present them to the "
+        "board.",
+        team_ladder=7,
+        team_ladder_reason="Tenants decided everything, including the words.",
+        scie_equality=3,
+        scie_diversity=2,
+        scie_accessibility=3,
+        scie_reciprocity=3,
         scie_notes="More young people and carers joined than ever before, but we still reached "
-                   "few people from supported housing.")
+        "few people from supported housing.",
+    )
     for kind, name, start, end, status in [
-        ("co_design", "Listening and drafting", dt.date(2024, 11, 5), dt.date(2025, 6, 30),
-         "done"),
-        ("co_production", "Ranking and final wording", dt.date(2025, 6, 1),
-         dt.date(2025, 8, 31), "done"),
-        ("co_delivery", "Presenting to the board", dt.date(2025, 9, 1), dt.date(2025, 10, 31),
-         "done"),
-        ("co_evaluation", "First health check", dt.date(2026, 11, 1), dt.date(2027, 3, 31),
-         "not_started"),
+        ("co_design", "Listening and drafting", dt.date(2024, 11, 5), dt.date(2025, 6, 30), "done"),
+        (
+            "co_production",
+            "Ranking and final wording",
+            dt.date(2025, 6, 1),
+            dt.date(2025, 8, 31),
+            "done",
+        ),
+        (
+            "co_delivery",
+            "Presenting to the board",
+            dt.date(2025, 9, 1),
+            dt.date(2025, 10, 31),
+            "done",
+        ),
+        (
+            "co_evaluation",
+            "First health check",
+            dt.date(2026, 11, 1),
+            dt.date(2027, 3, 31),
+            "not_started",
+        ),
     ]:
-        Stage.objects.create(project=project, kind=kind, name=name, target_start=start,
-                             target_end=end, status=status, position=Stage.objects.filter(
-                                 project=project).count())
-    for user, role in ((coordinator, "lead"), (facilitator, "facilitator"),
-                       (admin, "admin_support")):
+        Stage.objects.create(
+            project=project,
+            kind=kind,
+            name=name,
+            target_start=start,
+            target_end=end,
+            status=status,
+            position=Stage.objects.filter(project=project).count(),
+        )
+    for user, role in (
+        (coordinator, "lead"),
+        (facilitator, "facilitator"),
+        (admin, "admin_support"),
+    ):
         ProjectStaff.objects.create(project=project, user=user, role=role)
     members = core[:6] + established[:8] + new[:18]
     for person in members:
-        ProjectMember.objects.create(project=project, person=person,
-                                     joined_on=dt.date(2024, 11, 5), role="member")
+        ProjectMember.objects.create(
+            project=project, person=person, joined_on=dt.date(2024, 11, 5), role="member"
+        )
     for on, summary, by, views, feedback in PROMISE_DECISIONS:
-        Decision.objects.create(project=project, decided_on=on, summary=summary, decided_by=by,
-                                tenant_views=views, feedback=feedback,
-                                feedback_on=on + dt.timedelta(days=14),
-                                recorded_by=coordinator)
+        Decision.objects.create(
+            project=project,
+            decided_on=on,
+            summary=summary,
+            decided_by=by,
+            tenant_views=views,
+            feedback=feedback,
+            feedback_on=on + dt.timedelta(days=14),
+            recorded_by=coordinator,
+        )
     odds = {**_odds(core[:6], 0.85), **_odds(established[:8], 0.7), **_odds(new[:18], 0.65)}
-    channels = [SessionChannel.IN_PERSON, SessionChannel.ONLINE, SessionChannel.PAPER,
-                SessionChannel.HYBRID, SessionChannel.PHONE]
+    channels = [
+        SessionChannel.IN_PERSON,
+        SessionChannel.ONLINE,
+        SessionChannel.PAPER,
+        SessionChannel.HYBRID,
+        SessionChannel.PHONE,
+    ]
     total = 0
     day = dt.date(2024, 11, 19)
     for number in range(12):
         channel = channels[number % len(channels)]
         room = None
         if channel in (SessionChannel.IN_PERSON, SessionChannel.HYBRID):
-            room = rooms["Riverside Community Centre/Garden room"] if number % 2 else \
-                rooms["Millbrook Library/Meeting room"]
+            room = (
+                rooms["Riverside Community Centre/Garden room"]
+                if number % 2
+                else rooms["Millbrook Library/Meeting room"]
+            )
         start = _at(day, 18, 30) if channel == SessionChannel.ONLINE else _at(day, 10, 30)
-        _, n = _session(project, f"Promises workshop {number + 1}", channel, start, 2,
-                        room=room, facilitator=facilitator, admin=admin,
-                        agenda="What matters to you\nDrafting the words together\nNext steps",
-                        invitees=members, attend_odds=odds, rng=rng, creator=coordinator)
+        _, n = _session(
+            project,
+            f"Promises workshop {number + 1}",
+            channel,
+            start,
+            2,
+            room=room,
+            facilitator=facilitator,
+            admin=admin,
+            agenda="What matters to you\nDrafting the words together\nNext steps",
+            invitees=members,
+            attend_odds=odds,
+            rng=rng,
+            creator=coordinator,
+        )
         total += n
         day = day + dt.timedelta(days=28)
     return {"promise_attendances": total}
 
 
-def _repairs(core: list[Person], established: list[Person], new: list[Person],
-             rooms: dict[str, Room], staff: dict[str, User], rng: random.Random
-             ) -> dict[str, int]:
+def _repairs(
+    core: list[Person],
+    established: list[Person],
+    new: list[Person],
+    rooms: dict[str, Room],
+    staff: dict[str, User],
+    rng: random.Random,
+) -> dict[str, int]:
     """Staff decided first, then asked: the measure says consultation."""
     colleague = staff.get("colleague", staff["coordinator"])
     project = Project.objects.create(
-        title="Changes to the repairs service", owner=staff["coordinator"],
-        status=ProjectStatus.ACTIVE, started_on=dt.date(2025, 9, 1),
+        title="Changes to the repairs service",
+        owner=staff["coordinator"],
+        status=ProjectStatus.ACTIVE,
+        started_on=dt.date(2025, 9, 1),
         purpose="The repairs team asked for tenants' views on a new appointments system.",
-        team_ladder=6, team_ladder_reason="We involved tenants in the design.")
+        team_ladder=6,
+        team_ladder_reason="We involved tenants in the design.",
+    )
     ProjectStaff.objects.create(project=project, user=staff["coordinator"], role="lead")
     members = established[8:20] + core[6:10]
     for person in members:
-        ProjectMember.objects.create(project=project, person=person,
-                                     joined_on=dt.date(2026, 2, 1))
+        ProjectMember.objects.create(project=project, person=person, joined_on=dt.date(2026, 2, 1))
     for on, summary, by, views, feedback in [
         (dt.date(2025, 10, 1), "Move to online-only repair appointments", "staff", "", ""),
         (dt.date(2025, 12, 3), "Choose the new contractor", "board", "", ""),
-        (dt.date(2026, 3, 10), "Keep a phone line for people not online", "staff",
-         "Tenants at the March session said many cannot book online.", ""),
-        (dt.date(2026, 5, 12), "Text reminders the day before", "staff",
-         "Tenants asked for reminders.", "Mentioned in the newsletter."),
+        (
+            dt.date(2026, 3, 10),
+            "Keep a phone line for people not online",
+            "staff",
+            "Tenants at the March session said many cannot book online.",
+            "",
+        ),
+        (
+            dt.date(2026, 5, 12),
+            "Text reminders the day before",
+            "staff",
+            "Tenants asked for reminders.",
+            "Mentioned in the newsletter.",
+        ),
     ]:
-        Decision.objects.create(project=project, decided_on=on, summary=summary, decided_by=by,
-                                tenant_views=views, feedback=feedback, recorded_by=colleague)
+        Decision.objects.create(
+            project=project,
+            decided_on=on,
+            summary=summary,
+            decided_by=by,
+            tenant_views=views,
+            feedback=feedback,
+            recorded_by=colleague,
+        )
     odds = _odds(members, 0.6)
     total = 0
     for number, day in enumerate([dt.date(2026, 3, 3), dt.date(2026, 5, 5)]):
-        _, n = _session(project, f"Repairs: tell us what you think ({number + 1})",
-                        SessionChannel.IN_PERSON, _at(day, 13), 1.5,
-                        room=rooms["Wharfside Hub/Upstairs room"],
-                        facilitator=staff["facilitator"], admin=None,
-                        agenda="The new appointments system\nYour questions",
-                        invitees=members, attend_odds=odds, rng=rng, creator=colleague)
+        _, n = _session(
+            project,
+            f"Repairs: tell us what you think ({number + 1})",
+            SessionChannel.IN_PERSON,
+            _at(day, 13),
+            1.5,
+            room=rooms["Wharfside Hub/Upstairs room"],
+            facilitator=staff["facilitator"],
+            admin=None,
+            agenda="The new appointments system\nYour questions",
+            invitees=members,
+            attend_odds=odds,
+            rng=rng,
+            creator=colleague,
+        )
         total += n
     return {"repairs_attendances": total}
 
 
-def _health_check(core: list[Person], new: list[Person], rooms: dict[str, Room],
-                  coordinator: User, facilitator: User, people: dict[str, Person],
-                  logins: dict[str, str]) -> dict[str, int]:
+def _health_check(
+    core: list[Person],
+    new: list[Person],
+    rooms: dict[str, Room],
+    coordinator: User,
+    facilitator: User,
+    people: dict[str, Person],
+    logins: dict[str, str],
+) -> dict[str, int]:
     project = Project.objects.create(
-        title="Annual health check 2026-27", owner=coordinator, status=ProjectStatus.PLANNED,
+        title="Annual health check 2026-27",
+        owner=coordinator,
+        status=ProjectStatus.PLANNED,
         started_on=dt.date(2026, 11, 1),
         purpose="Tenant evaluators check how well we keep our customer promises: the first, "
-                "baseline year.")
+        "baseline year.",
+    )
     ProjectStaff.objects.create(project=project, user=coordinator, role="lead")
     evaluators = core[:3] + new[:5]
     tenant_people = list(Person.objects.filter(user__email__in=list(logins.values())))
     for person in {p.pk: p for p in evaluators + tenant_people}.values():
-        ProjectMember.objects.create(project=project, person=person,
-                                     joined_on=dt.date(2026, 11, 1), role="evaluator")
+        ProjectMember.objects.create(
+            project=project, person=person, joined_on=dt.date(2026, 11, 1), role="evaluator"
+        )
     invitees = list({p.pk: p for p in evaluators + tenant_people}.values())
     made = 0
-    for title, day, channel in [("Health check: getting started", dt.date(2027, 1, 12),
-                                 SessionChannel.HYBRID),
-                                ("Health check: theming the evidence", dt.date(2027, 2, 9),
-                                 SessionChannel.ONLINE)]:
+    for title, day, channel in [
+        ("Health check: getting started", dt.date(2027, 1, 12), SessionChannel.HYBRID),
+        ("Health check: theming the evidence", dt.date(2027, 2, 9), SessionChannel.ONLINE),
+    ]:
         start = _at(day, 18) if channel == SessionChannel.ONLINE else _at(day, 10)
         meeting = Meeting.objects.create(
-            project=project, title=title, channel=channel, starts_at=start,
+            project=project,
+            title=title,
+            channel=channel,
+            starts_at=start,
             ends_at=start + dt.timedelta(hours=2),
             joining_link="https://meet.example.org/riverside-health-check",
             agenda="Welcome\nHow the health check works\nWho we want to talk to",
-            status=SessionStatus.PLANNED, created_by=coordinator,
-            reminder_at=start - dt.timedelta(days=2))
+            status=SessionStatus.PLANNED,
+            created_by=coordinator,
+            reminder_at=start - dt.timedelta(days=2),
+        )
         if channel == SessionChannel.HYBRID:
-            RoomBooking.objects.create(meeting=meeting,
-                                       room=rooms["Riverside Community Centre/Garden room"],
-                                       starts_at=start, ends_at=meeting.ends_at,
-                                       booked_by=coordinator)
-        SessionStaff.objects.create(meeting=meeting, user=facilitator, role="facilitator",
-                                    starts_at=start, ends_at=meeting.ends_at)
-        Invitation.objects.bulk_create([Invitation(meeting=meeting, person=p)
-                                        for p in invitees])
+            RoomBooking.objects.create(
+                meeting=meeting,
+                room=rooms["Riverside Community Centre/Garden room"],
+                starts_at=start,
+                ends_at=meeting.ends_at,
+                booked_by=coordinator,
+            )
+        SessionStaff.objects.create(
+            meeting=meeting,
+            user=facilitator,
+            role="facilitator",
+            starts_at=start,
+            ends_at=meeting.ends_at,
+        )
+        Invitation.objects.bulk_create([Invitation(meeting=meeting, person=p) for p in invitees])
         made += 1
     return {"health_check_sessions": made}
 
 
 def _support_requests(colleague: User, rng: random.Random) -> int:
-    teams = ["Repairs", "Income", "Neighbourhoods", "Lettings", "Customer services",
-             "Supported housing", "Asset management", "Complaints"]
-    asks = ["A new letter for rent arrears", "The tenancy sustainment offer",
-            "Our estate inspection checklist", "The complaints policy review",
-            "Damp and mould communications", "Welcome pack for new tenants",
-            "Sheltered scheme activities", "The anti-social behaviour leaflet"]
+    teams = [
+        "Repairs",
+        "Income",
+        "Neighbourhoods",
+        "Lettings",
+        "Customer services",
+        "Supported housing",
+        "Asset management",
+        "Complaints",
+    ]
+    asks = [
+        "A new letter for rent arrears",
+        "The tenancy sustainment offer",
+        "Our estate inspection checklist",
+        "The complaints policy review",
+        "Damp and mould communications",
+        "Welcome pack for new tenants",
+        "Sheltered scheme activities",
+        "The anti-social behaviour leaflet",
+    ]
     made = 0
     month = dt.date(2025, 12, 1)
     for index in range(12):
@@ -464,12 +795,15 @@ def _support_requests(colleague: User, rng: random.Random) -> int:
             made += 1
             created = _at(month + dt.timedelta(days=rng.randint(0, 25)), 10)
             request = SupportRequest.objects.create(
-                requested_by=colleague, team=rng.choice(teams), what=rng.choice(asks),
+                requested_by=colleague,
+                team=rng.choice(teams),
+                what=rng.choice(asks),
                 why="We want tenants to shape it, not just comment at the end.",
-                when="Within three months", who_affected="Tenants who use this service",
+                when="Within three months",
+                who_affected="Tenants who use this service",
                 status="new" if index >= 10 else rng.choice(["accepted", "declined"]),
-                triage_note="" if index >= 10 else "Discussed with the team.")
+                triage_note="" if index >= 10 else "Discussed with the team.",
+            )
             SupportRequest.objects.filter(pk=request.pk).update(created_at=created)
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return made
-

@@ -21,8 +21,12 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 def _grouped_ethnicity() -> list[Any]:
     groups: dict[str, list[tuple[str, str]]] = {
-        "White": [], "Mixed or Multiple ethnic groups": [], "Asian or Asian British": [],
-        "Black, Black British, Caribbean or African": [], "Other ethnic group": []}
+        "White": [],
+        "Mixed or Multiple ethnic groups": [],
+        "Asian or Asian British": [],
+        "Black, Black British, Caribbean or African": [],
+        "Other ethnic group": [],
+    }
     names = list(groups)
     prefixes = ["white", "mixed", "asian", "black", "other"]
     for code, label in Ethnicity.choices:
@@ -34,19 +38,32 @@ def _grouped_ethnicity() -> list[Any]:
 
 class EqualityForm(forms.ModelForm):
     statistics = forms.BooleanField(
-        required=False, label="Yes, use my answers for statistics (counted with everyone else)")
+        required=False, label="Yes, use my answers for statistics (counted with everyone else)"
+    )
     outreach = forms.BooleanField(
         required=False,
-        label="Yes, use my answers to invite me when people like me are not being heard")
+        label="Yes, use my answers to invite me when people like me are not being heard",
+    )
 
     class Meta:
         model = EqualityRecord
-        fields = ["ethnicity", "long_term_condition", "condition_impact", "sex",
-                  "gender_same_as_birth", "sexual_orientation", "religion",
-                  "first_language_english", "first_language"]
-        labels = {"ethnicity": "What is your ethnic group?", "sex": "What is your sex?",
-                  "sexual_orientation": "Which of these best describes your sexual orientation?",
-                  "religion": "What is your religion?"}
+        fields = [
+            "ethnicity",
+            "long_term_condition",
+            "condition_impact",
+            "sex",
+            "gender_same_as_birth",
+            "sexual_orientation",
+            "religion",
+            "first_language_english",
+            "first_language",
+        ]
+        labels = {
+            "ethnicity": "What is your ethnic group?",
+            "sex": "What is your sex?",
+            "sexual_orientation": "Which of these best describes your sexual orientation?",
+            "religion": "What is your religion?",
+        }
         widgets = {
             "long_term_condition": forms.RadioSelect(choices=YesNo.choices),
             "condition_impact": forms.RadioSelect(choices=ConditionImpact.choices),
@@ -76,7 +93,8 @@ class EqualityForm(forms.ModelForm):
             if answered:
                 raise forms.ValidationError(
                     "Tick at least one way we may use your answers, or leave the questions "
-                    "blank. Without your consent we keep nothing.")
+                    "blank. Without your consent we keep nothing."
+                )
         return data
 
 
@@ -84,10 +102,12 @@ class StaffEqualityForm(EqualityForm):
     recorded_via = forms.ChoiceField(
         label="How are you recording these answers with the person?",
         choices=[c for c in RecordedVia.choices if c[0] != RecordedVia.SELF],
-        widget=forms.RadioSelect)
+        widget=forms.RadioSelect,
+    )
     consent_read_out = forms.BooleanField(
         label="I read the consent wording to the person and they agreed to the purposes "
-              "ticked above")
+        "ticked above"
+    )
 
     field_order = ["recorded_via"]
 
@@ -96,10 +116,12 @@ class DashboardFilterForm(forms.Form):
     project = forms.ModelChoiceField(queryset=None, required=False, empty_label="All projects")
     start = forms.DateField(label="From", required=False, widget=DATE)
     end = forms.DateField(label="To", required=False, widget=DATE)
-    area = forms.ModelChoiceField(queryset=Area.objects.all(), required=False,
-                                  empty_label="All areas")
-    tenure = forms.ChoiceField(choices=[("", "All")] + list(Tenure.choices), required=False,
-                               label="Tenure or service")
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.all(), required=False, empty_label="All areas"
+    )
+    tenure = forms.ChoiceField(
+        choices=[("", "All")] + list(Tenure.choices), required=False, label="Tenure or service"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,14 +144,23 @@ def _outreach_group_choices() -> list[tuple[str, str]]:
 class OutreachForm(forms.Form):
     group = forms.ChoiceField(label="Whose voice is missing?", required=False, choices=[])
     involvement = forms.ChoiceField(
-        label="Involvement", widget=forms.RadioSelect, initial="never",
-        choices=[("never", "Never involved"),
-                 ("not_for_a_year", "Not involved in the last year"),
-                 ("any", "Anyone")])
-    channel = forms.ChoiceField(label="Who would like to take part", required=False,
-                                choices=[("", "Any way")] + list(Channel.choices))
-    availability = forms.ChoiceField(label="Free", required=False,
-                                     choices=[("", "Any time")] + list(Availability.choices))
+        label="Involvement",
+        widget=forms.RadioSelect,
+        initial="never",
+        choices=[
+            ("never", "Never involved"),
+            ("not_for_a_year", "Not involved in the last year"),
+            ("any", "Anyone"),
+        ],
+    )
+    channel = forms.ChoiceField(
+        label="Who would like to take part",
+        required=False,
+        choices=[("", "Any way")] + list(Channel.choices),
+    )
+    availability = forms.ChoiceField(
+        label="Free", required=False, choices=[("", "Any time")] + list(Availability.choices)
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -145,9 +176,11 @@ class PopulationCountForm(forms.ModelForm):
         model = PopulationCount
         fields = ["characteristic", "category", "area", "tenure", "count", "as_of", "source"]
         widgets = {"as_of": DATE}
-        help_texts = {"category": "The category code as used on the dashboard, e.g. 18-34, "
-                                  "white_british, asian, yes.",
-                      "area": "Leave empty for the whole organisation."}
+        help_texts = {
+            "category": "The category code as used on the dashboard, e.g. 18-34, "
+            "white_british, asian, yes.",
+            "area": "Leave empty for the whole organisation.",
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -165,13 +198,19 @@ class QuickQuestionForm(forms.Form):
     question_1 = forms.CharField(label="Question 1", max_length=200)
     question_2 = forms.CharField(label="Question 2 (optional)", max_length=200, required=False)
     question_3 = forms.CharField(label="Question 3 (optional)", max_length=200, required=False)
-    sample_size = forms.IntegerField(label="How many people to ask", min_value=1,
-                                     max_value=2000, initial=30)
+    sample_size = forms.IntegerField(
+        label="How many people to ask", min_value=1, max_value=2000, initial=30
+    )
     strata = forms.MultipleChoiceField(
-        label="Make the sample diverse by", required=False, widget=forms.CheckboxSelectMultiple,
+        label="Make the sample diverse by",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         initial=["age", "ethnicity", "carer"],
-        choices=[(k, BY_KEY[k].name) for k in ("age", "ethnicity", "disability", "carer",
-                                               "digital", "area")])
+        choices=[
+            (k, BY_KEY[k].name)
+            for k in ("age", "ethnicity", "disability", "carer", "digital", "area")
+        ],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -43,14 +43,17 @@ CONSENT_WORDING = (
 class EqualityConsent(models.Model):
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="equality_consent")
     statistics = models.BooleanField("Use my answers for statistics", default=False)
-    outreach = models.BooleanField("Use my answers to invite me when my group is under-heard",
-                                   default=False)
+    outreach = models.BooleanField(
+        "Use my answers to invite me when my group is under-heard", default=False
+    )
     wording = models.TextField(default=CONSENT_WORDING)
     given_at = models.DateTimeField()
-    recorded_via = models.CharField(max_length=20, choices=RecordedVia.choices,
-                                    default=RecordedVia.SELF)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_via = models.CharField(
+        max_length=20, choices=RecordedVia.choices, default=RecordedVia.SELF
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["statistics"]), models.Index(fields=["outreach"])]
@@ -63,22 +66,34 @@ class EqualityRecord(models.Model):
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="equality")
     ethnicity = models.CharField(max_length=40, choices=Ethnicity.choices, blank=True)
     long_term_condition = models.CharField(
-        "Physical or mental health condition lasting 12 months or more", max_length=12,
-        choices=YesNo.choices, blank=True)
+        "Physical or mental health condition lasting 12 months or more",
+        max_length=12,
+        choices=YesNo.choices,
+        blank=True,
+    )
     condition_impact = models.CharField(
-        "Does it reduce your ability to carry out day-to-day activities?", max_length=12,
-        choices=ConditionImpact.choices, blank=True)
+        "Does it reduce your ability to carry out day-to-day activities?",
+        max_length=12,
+        choices=ConditionImpact.choices,
+        blank=True,
+    )
     sex = models.CharField(max_length=12, choices=Sex.choices, blank=True)
     gender_same_as_birth = models.CharField(
         "Is the gender you identify with the same as your sex registered at birth?",
-        max_length=12, choices=YesNo.choices, blank=True)
-    sexual_orientation = models.CharField(max_length=12, choices=SexualOrientation.choices,
-                                          blank=True)
+        max_length=12,
+        choices=YesNo.choices,
+        blank=True,
+    )
+    sexual_orientation = models.CharField(
+        max_length=12, choices=SexualOrientation.choices, blank=True
+    )
     religion = models.CharField(max_length=12, choices=Religion.choices, blank=True)
-    first_language_english = models.CharField("Is English your first language?", max_length=12,
-                                              choices=YesNo.choices, blank=True)
-    first_language = models.CharField("If not, what is your first language?", max_length=60,
-                                      blank=True)
+    first_language_english = models.CharField(
+        "Is English your first language?", max_length=12, choices=YesNo.choices, blank=True
+    )
+    first_language = models.CharField(
+        "If not, what is your first language?", max_length=60, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -91,10 +106,14 @@ class EqualityRecord(models.Model):
     def disabled(self) -> str:
         """GSS harmonised disability: a long-term condition that reduces day-to-day activity."""
         if self.long_term_condition == YesNo.YES and self.condition_impact in (
-            ConditionImpact.A_LOT, ConditionImpact.A_LITTLE):
+            ConditionImpact.A_LOT,
+            ConditionImpact.A_LITTLE,
+        ):
             return "yes"
-        if self.long_term_condition == YesNo.NO or self.condition_impact == \
-                ConditionImpact.NOT_AT_ALL:
+        if (
+            self.long_term_condition == YesNo.NO
+            or self.condition_impact == ConditionImpact.NOT_AT_ALL
+        ):
             return "no"
         return "prefer_not" if self.long_term_condition else ""
 
@@ -113,8 +132,10 @@ class PopulationCount(models.Model):
     class Meta:
         ordering = ["characteristic", "category"]
         constraints = [
-            models.UniqueConstraint(fields=["characteristic", "category", "area", "tenure"],
-                                    name="unique_population_count"),
+            models.UniqueConstraint(
+                fields=["characteristic", "category", "area", "tenure"],
+                name="unique_population_count",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -124,8 +145,9 @@ class PopulationCount(models.Model):
 class OutreachList(models.Model):
     name = models.CharField(max_length=200)
     criteria = models.JSONField(default=dict)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     people = models.ManyToManyField(Person, related_name="+", blank=True)
 
@@ -137,10 +159,11 @@ class OutreachList(models.Model):
 
 
 class QuickQuestion(models.Model):
-    """"Just ask": one to three short questions to a diverse sample of the involvement pool."""
+    """ "Just ask": one to three short questions to a diverse sample of the involvement pool."""
 
-    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE,
-                                related_name="quick_questions")
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="quick_questions"
+    )
     title = models.CharField(max_length=200)
     question_1 = models.CharField(max_length=200)
     question_2 = models.CharField(max_length=200, blank=True)
@@ -148,8 +171,9 @@ class QuickQuestion(models.Model):
     sample_size = models.PositiveIntegerField()
     strata = models.JSONField(default=list)
     seed = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -168,8 +192,7 @@ def _token() -> str:
 
 
 class QuickQuestionRecipient(models.Model):
-    question = models.ForeignKey(QuickQuestion, on_delete=models.CASCADE,
-                                 related_name="recipients")
+    question = models.ForeignKey(QuickQuestion, on_delete=models.CASCADE, related_name="recipients")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=20)
     token = models.CharField(max_length=64, unique=True, default=_token)
@@ -178,13 +201,17 @@ class QuickQuestionRecipient(models.Model):
     answer_3 = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     recorded_via = models.CharField(max_length=20, choices=RecordedVia.choices, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["question", "id"]
-        constraints = [models.UniqueConstraint(fields=["question", "person"],
-                                               name="unique_quick_question_recipient")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "person"], name="unique_quick_question_recipient"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} for {self.question}"

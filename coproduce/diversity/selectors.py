@@ -31,10 +31,19 @@ NOT_COUNTED = {UNKNOWN, PREFER_NOT, ""}
 
 # Columns read for each person, once, for population and participants alike.
 PERSON_COLUMNS = [
-    "area_id", "tenure", "caring_responsibilities", "digital_access",
-    "equality_consent__statistics", "equality__ethnicity", "equality__long_term_condition",
-    "equality__condition_impact", "equality__sex", "equality__sexual_orientation",
-    "equality__religion", "equality__gender_same_as_birth", "equality__first_language_english",
+    "area_id",
+    "tenure",
+    "caring_responsibilities",
+    "digital_access",
+    "equality_consent__statistics",
+    "equality__ethnicity",
+    "equality__long_term_condition",
+    "equality__condition_impact",
+    "equality__sex",
+    "equality__sexual_orientation",
+    "equality__religion",
+    "equality__gender_same_as_birth",
+    "equality__first_language_english",
 ]
 
 
@@ -79,40 +88,88 @@ def _eq(row: dict[str, Any], column: str) -> str:
 
 
 CHARACTERISTICS: list[Characteristic] = [
-    Characteristic("age", "Age", lambda: [(b[0], f"Aged {b[0]}") for b in AGE_BANDS],
-                   lambda r, today: r["age_band"]),
-    Characteristic("ethnicity", "Ethnic group",
-                   lambda: [("white_british", "White British"),
-                            ("white", "Other White backgrounds")]
-                   + [(k, v) for k, v in ETHNIC_HEADINGS.items() if k != "white"],
-                   lambda r, today: _ethnic_group(_eq(r, "equality__ethnicity")),
-                   equality=True),
-    Characteristic("disability", "Disabled (long-term condition that limits day-to-day life)",
-                   lambda: [("yes", "Disabled"), ("no", "Not disabled")],
-                   lambda r, today: _disabled(r["equality__long_term_condition"],
-                                              r["equality__condition_impact"])
-                   if r["equality_consent__statistics"] else UNKNOWN, equality=True),
-    Characteristic("carer", "Carers", lambda: [("yes", "Carer"), ("no", "Not a carer")],
-                   lambda r, today: r["caring_responsibilities"] or UNKNOWN),
-    Characteristic("digital", "Getting online", _choices(DigitalAccess.choices),
-                   lambda r, today: r["digital_access"] or UNKNOWN),
-    Characteristic("sex", "Sex", _choices(Sex.choices),
-                   lambda r, today: _eq(r, "equality__sex"), equality=True),
-    Characteristic("area", "Area",
-                   lambda: [(str(a.pk), a.name) for a in Area.objects.order_by("name")],
-                   lambda r, today: str(r["area_id"]) if r["area_id"] else UNKNOWN),
-    Characteristic("tenure", "Tenure or service", _choices(Tenure.choices),
-                   lambda r, today: r["tenure"] or UNKNOWN),
-    Characteristic("religion", "Religion", _choices(Religion.choices),
-                   lambda r, today: _eq(r, "equality__religion"), equality=True),
-    Characteristic("sexual_orientation", "Sexual orientation", _choices(SexualOrientation.choices),
-                   lambda r, today: _eq(r, "equality__sexual_orientation"), equality=True),
-    Characteristic("trans", "Gender different from sex registered at birth",
-                   lambda: [("no", "Yes (trans)"), ("yes", "No")],
-                   lambda r, today: _eq(r, "equality__gender_same_as_birth"), equality=True),
-    Characteristic("language", "English as a first language",
-                   lambda: [("yes", "English first language"), ("no", "Another first language")],
-                   lambda r, today: _eq(r, "equality__first_language_english"), equality=True),
+    Characteristic(
+        "age",
+        "Age",
+        lambda: [(b[0], f"Aged {b[0]}") for b in AGE_BANDS],
+        lambda r, today: r["age_band"],
+    ),
+    Characteristic(
+        "ethnicity",
+        "Ethnic group",
+        lambda: (
+            [("white_british", "White British"), ("white", "Other White backgrounds")]
+            + [(k, v) for k, v in ETHNIC_HEADINGS.items() if k != "white"]
+        ),
+        lambda r, today: _ethnic_group(_eq(r, "equality__ethnicity")),
+        equality=True,
+    ),
+    Characteristic(
+        "disability",
+        "Disabled (long-term condition that limits day-to-day life)",
+        lambda: [("yes", "Disabled"), ("no", "Not disabled")],
+        lambda r, today: (
+            _disabled(r["equality__long_term_condition"], r["equality__condition_impact"])
+            if r["equality_consent__statistics"]
+            else UNKNOWN
+        ),
+        equality=True,
+    ),
+    Characteristic(
+        "carer",
+        "Carers",
+        lambda: [("yes", "Carer"), ("no", "Not a carer")],
+        lambda r, today: r["caring_responsibilities"] or UNKNOWN,
+    ),
+    Characteristic(
+        "digital",
+        "Getting online",
+        _choices(DigitalAccess.choices),
+        lambda r, today: r["digital_access"] or UNKNOWN,
+    ),
+    Characteristic(
+        "sex", "Sex", _choices(Sex.choices), lambda r, today: _eq(r, "equality__sex"), equality=True
+    ),
+    Characteristic(
+        "area",
+        "Area",
+        lambda: [(str(a.pk), a.name) for a in Area.objects.order_by("name")],
+        lambda r, today: str(r["area_id"]) if r["area_id"] else UNKNOWN,
+    ),
+    Characteristic(
+        "tenure",
+        "Tenure or service",
+        _choices(Tenure.choices),
+        lambda r, today: r["tenure"] or UNKNOWN,
+    ),
+    Characteristic(
+        "religion",
+        "Religion",
+        _choices(Religion.choices),
+        lambda r, today: _eq(r, "equality__religion"),
+        equality=True,
+    ),
+    Characteristic(
+        "sexual_orientation",
+        "Sexual orientation",
+        _choices(SexualOrientation.choices),
+        lambda r, today: _eq(r, "equality__sexual_orientation"),
+        equality=True,
+    ),
+    Characteristic(
+        "trans",
+        "Gender different from sex registered at birth",
+        lambda: [("no", "Yes (trans)"), ("yes", "No")],
+        lambda r, today: _eq(r, "equality__gender_same_as_birth"),
+        equality=True,
+    ),
+    Characteristic(
+        "language",
+        "English as a first language",
+        lambda: [("yes", "English first language"), ("no", "Another first language")],
+        lambda r, today: _eq(r, "equality__first_language_english"),
+        equality=True,
+    ),
 ]
 BY_KEY = {c.key: c for c in CHARACTERISTICS}
 
@@ -126,13 +183,14 @@ def _years_before(today: dt.date, years: int) -> dt.date:
 
 def age_band_expression(today: dt.date) -> Case:
     """The age band worked out in the database, exactly as `age_band(age)` would."""
-    whens = [When(date_of_birth__isnull=True, then=Value(UNKNOWN)),
-             When(date_of_birth__gt=_years_before(today, 18), then=Value("under 18"))]
+    whens = [
+        When(date_of_birth__isnull=True, then=Value(UNKNOWN)),
+        When(date_of_birth__gt=_years_before(today, 18), then=Value("under 18")),
+    ]
     for label, _low, high in AGE_BANDS:
         if high < 200:
             # Aged <= high means born after the day one turns high + 1.
-            whens.append(When(date_of_birth__gt=_years_before(today, high + 1),
-                              then=Value(label)))
+            whens.append(When(date_of_birth__gt=_years_before(today, high + 1), then=Value(label)))
     return Case(*whens, default=Value(AGE_BANDS[-1][0]), output_field=CharField())
 
 
@@ -179,8 +237,14 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{round(value * 100)}%"
 
 
-def build_table(char: Characteristic, population: Counter[str], participants: Counter[str],
-                *, raw: bool, source: str = "people") -> Table:
+def build_table(
+    char: Characteristic,
+    population: Counter[str],
+    participants: Counter[str],
+    *,
+    raw: bool,
+    source: str = "people",
+) -> Table:
     categories = char.categories()
     known = [code for code, _ in categories]
     pop_counts = {code: population.get(code, 0) for code in known}
@@ -198,38 +262,41 @@ def build_table(char: Characteristic, population: Counter[str], participants: Co
     for code, label in categories:
         pop, part = pop_cells[code], part_cells[code]
         rate = share(part, pop) if pop else None
-        rows.append(Row(code, label, pop, part, share(pop, pop_total), share(part, part_total),
-                        rate))
+        rows.append(
+            Row(code, label, pop, part, share(pop, pop_total), share(part, part_total), rate)
+        )
     # Summary figures come from the true counts but are shown only when the table itself is
     # safe to show (both totals shown); they are single numbers over all groups.
     similarity = rate_ratio = None
     summary: list[str] = []
     true_pop, true_part = sum(pop_counts.values()), sum(part_counts.values())
     if pop_total and part_total and true_pop and true_part:
-        similarity = sum(min(pop_counts[c] / true_pop, part_counts[c] / true_part)
-                         for c in known)
+        similarity = sum(min(pop_counts[c] / true_pop, part_counts[c] / true_part) for c in known)
         rates = [r.rate for r in rows if r.rate is not None and r.population]
         if len(rates) >= 2 and max(rates) > 0:
             rate_ratio = min(rates) / max(rates)
         for row in rows:
-            if row.participants is None and row.population_share and \
-                    row.population_share >= 0.05:
+            if row.participants is None and row.population_share and row.population_share >= 0.05:
                 summary.append(
                     f"{row.label} are {_pct(row.population_share)} of the people we serve; how "
-                    "many took part is hidden so that nobody can be identified.")
-        for row in sorted(rows, key=lambda r: (r.gap or 0)):
+                    "many took part is hidden so that nobody can be identified."
+                )
+        for row in sorted(rows, key=lambda r: r.gap or 0):
             if row.gap is not None and abs(row.gap) >= 0.05:
                 word = "but" if row.gap < 0 else "and"
                 summary.append(
                     f"{row.label} are {_pct(row.population_share)} of the people we serve "
                     f"{word} {_pct(row.participant_share)} of participants "
-                    f"({'under' if row.gap < 0 else 'over'}-represented).")
-    return Table(char.key, char.name, rows, pop_total, part_total, similarity, rate_ratio,
-                 summary, source)
+                    f"({'under' if row.gap < 0 else 'over'}-represented)."
+                )
+    return Table(
+        char.key, char.name, rows, pop_total, part_total, similarity, rate_ratio, summary, source
+    )
 
 
-def _scope_filter(*, project: Any = None, start: dt.date | None = None,
-                  end: dt.date | None = None) -> Q:
+def _scope_filter(
+    *, project: Any = None, start: dt.date | None = None, end: dt.date | None = None
+) -> Q:
     q = Q()
     tz = timezone.get_current_timezone()
     if project is not None:
@@ -237,24 +304,33 @@ def _scope_filter(*, project: Any = None, start: dt.date | None = None,
     if start:
         q &= Q(meeting__starts_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz))
     if end:
-        q &= Q(meeting__starts_at__lt=dt.datetime.combine(end + dt.timedelta(days=1),
-                                                           dt.time.min, tzinfo=tz))
+        q &= Q(
+            meeting__starts_at__lt=dt.datetime.combine(
+                end + dt.timedelta(days=1), dt.time.min, tzinfo=tz
+            )
+        )
     return q
 
 
-def participant_ids(*, project: Any = None, start: dt.date | None = None,
-                    end: dt.date | None = None) -> Any:
+def participant_ids(
+    *, project: Any = None, start: dt.date | None = None, end: dt.date | None = None
+) -> Any:
     from coproduce.meetings.models import Attendance
 
-    return (Attendance.objects.filter(_scope_filter(project=project, start=start, end=end))
-            .values("person_id"))
+    return Attendance.objects.filter(_scope_filter(project=project, start=start, end=end)).values(
+        "person_id"
+    )
 
 
 def _population_counters(people: Any, today: dt.date) -> dict[str, Counter[str]]:
     """One grouped query; each distinct combination is counted into every characteristic."""
     counters: dict[str, Counter[str]] = {c.key: Counter() for c in CHARACTERISTICS}
-    combos = (people.annotate(age_band=age_band_expression(today))
-              .values("age_band", *PERSON_COLUMNS).annotate(n=Count("id")).order_by())
+    combos = (
+        people.annotate(age_band=age_band_expression(today))
+        .values("age_band", *PERSON_COLUMNS)
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     for row in combos:
         for char in CHARACTERISTICS:
             counters[char.key][char.value(row, today)] += row["n"]
@@ -312,8 +388,15 @@ def _equality_stamp() -> str:
     return f"{a['n']}:{a['last']}:{b['n']}:{b['last']}"
 
 
-def dashboard(*, raw: bool, project: Any = None, start: dt.date | None = None,
-              end: dt.date | None = None, area: Any = None, tenure: str = "") -> Dashboard:
+def dashboard(
+    *,
+    raw: bool,
+    project: Any = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    area: Any = None,
+    tenure: str = "",
+) -> Dashboard:
     today = timezone.localdate()
     population = population_profile(area=area, tenure=tenure)
     people = Person.objects.filter(id__in=participant_ids(project=project, start=start, end=end))
@@ -324,8 +407,13 @@ def dashboard(*, raw: bool, project: Any = None, start: dt.date | None = None,
     participants = _population_counters(people, today)
     sources = set(PopulationCount.objects.values_list("characteristic", flat=True).distinct())
     tables = [
-        build_table(char, population[char.key], participants[char.key], raw=raw,
-                    source="counts" if char.key in sources else "people")
+        build_table(
+            char,
+            population[char.key],
+            participants[char.key],
+            raw=raw,
+            source="counts" if char.key in sources else "people",
+        )
         for char in CHARACTERISTICS
     ]
     part_total = sum(participants["age"].values())
@@ -337,20 +425,33 @@ def dashboard(*, raw: bool, project: Any = None, start: dt.date | None = None,
         scope += f", {start or 'the start'} to {end or 'today'}"
     shown = suppress({"all": part_total}).total if not raw else part_total
     shown_pop = suppress({"all": pop_total}).total if not raw else pop_total
-    return Dashboard(tables=tables, participants=shown, population=shown_pop, scope=scope,
-                     raw=raw)
+    return Dashboard(tables=tables, participants=shown, population=shown_pop, scope=scope, raw=raw)
 
 
 # Outreach ---------------------------------------------------------------------------------
 
 
-OUTREACH_CHARACTERISTICS = ["age", "ethnicity", "disability", "carer", "digital", "area",
-                            "tenure", "sex", "language"]
+OUTREACH_CHARACTERISTICS = [
+    "age",
+    "ethnicity",
+    "disability",
+    "carer",
+    "digital",
+    "area",
+    "tenure",
+    "sex",
+    "language",
+]
 
 
 def outreach_candidates(
-    *, characteristic: str = "", category: str = "", involvement: str = "never",
-    channel: str = "", availability: str = "", limit: int | None = None,
+    *,
+    characteristic: str = "",
+    category: str = "",
+    involvement: str = "never",
+    channel: str = "",
+    availability: str = "",
+    limit: int | None = None,
 ) -> Any:
     """People to invite: contact consent always; outreach consent whenever equality data
     is used to pick them. `involvement` is "never" or "not_for_a_year"."""
@@ -368,13 +469,20 @@ def outreach_candidates(
     elif involvement == "not_for_a_year":
         since = timezone.now() - dt.timedelta(days=365)
         people = people.exclude(
-            id__in=Attendance.objects.filter(meeting__starts_at__gte=since).values("person_id"))
+            id__in=Attendance.objects.filter(meeting__starts_at__gte=since).values("person_id")
+        )
     if channel:
-        people = people.filter(preferred_channels__contains=channel) \
-            if _json_contains_supported() else people.filter(preferred_channels__icontains=channel)
+        people = (
+            people.filter(preferred_channels__contains=channel)
+            if _json_contains_supported()
+            else people.filter(preferred_channels__icontains=channel)
+        )
     if availability:
-        people = people.filter(availability__contains=availability) \
-            if _json_contains_supported() else people.filter(availability__icontains=availability)
+        people = (
+            people.filter(availability__contains=availability)
+            if _json_contains_supported()
+            else people.filter(availability__icontains=availability)
+        )
     people = people.order_by("last_name", "first_name", "id")
     return people[:limit] if limit else people
 
@@ -393,12 +501,14 @@ def _filter_category(people: Any, key: str, category: str, today: dt.date) -> An
             return people.filter(equality__ethnicity="white_british")
         if category == "white":
             return people.filter(equality__ethnicity__startswith="white_").exclude(
-                equality__ethnicity="white_british")
+                equality__ethnicity="white_british"
+            )
         return people.filter(equality__ethnicity__startswith=f"{category}_")
     if key == "disability":
-        disabled = Q(equality__long_term_condition=YesNo.YES,
-                     equality__condition_impact__in=[ConditionImpact.A_LOT,
-                                                     ConditionImpact.A_LITTLE])
+        disabled = Q(
+            equality__long_term_condition=YesNo.YES,
+            equality__condition_impact__in=[ConditionImpact.A_LOT, ConditionImpact.A_LITTLE],
+        )
         return people.filter(disabled) if category == "yes" else people.exclude(disabled)
     if key == "carer":
         return people.filter(caring_responsibilities=category)
@@ -450,34 +560,47 @@ def concentration(*, raw: bool, multi_project_n: int = 2) -> Concentration:
 
     from coproduce.meetings.models import Attendance
 
-    per_person = list(Attendance.objects.values("person_id").annotate(n=Count("id"),
-                                                                      first=Min("meeting__starts_at"))
-                      .order_by())
+    per_person = list(
+        Attendance.objects.values("person_id")
+        .annotate(n=Count("id"), first=Min("meeting__starts_at"))
+        .order_by()
+    )
     counts = sorted((row["n"] for row in per_person), reverse=True)
     total = sum(counts)
     top = counts[: max(1, round(len(counts) / 10))] if counts else []
     top_share = (sum(top) / total) if total else None
     quarters: Counter[str] = Counter(
-        _quarter(timezone.localtime(row["first"]).date()) for row in per_person)
+        _quarter(timezone.localtime(row["first"]).date()) for row in per_person
+    )
     first_by_project = (
         Attendance.objects.values("meeting__project__title", "person_id")
-        .annotate(first=Min("meeting__starts_at")).order_by()
+        .annotate(first=Min("meeting__starts_at"))
+        .order_by()
     )
     first_seen = {row["person_id"]: row["first"] for row in per_person}
     project_people: dict[str, list[bool]] = defaultdict(list)
     for row in first_by_project:
         project_people[row["meeting__project__title"]].append(
-            row["first"] == first_seen[row["person_id"]])
+            row["first"] == first_seen[row["person_id"]]
+        )
     projects_per_person = Counter(
-        pid for pid, _ in
-        Attendance.objects.values_list("person_id", "meeting__project_id").distinct())
+        pid
+        for pid, _ in Attendance.objects.values_list("person_id", "meeting__project_id").distinct()
+    )
     multi = sum(1 for n in projects_per_person.values() if n >= multi_project_n)
     today = timezone.localdate()
     since: Counter[str] = Counter()
     for first in first_seen.values():
         years = (today - timezone.localtime(first).date()).days / 365.25
-        since["under 1 year" if years < 1 else "1 to 3 years" if years < 3
-              else "3 to 5 years" if years < 5 else "5 years or more"] += 1
+        since[
+            "under 1 year"
+            if years < 1
+            else "1 to 3 years"
+            if years < 3
+            else "3 to 5 years"
+            if years < 5
+            else "5 years or more"
+        ] += 1
     order = ["under 1 year", "1 to 3 years", "3 to 5 years", "5 years or more"]
 
     def hide(counter: dict[str, int]) -> dict[str, int | None]:
@@ -493,12 +616,14 @@ def concentration(*, raw: bool, multi_project_n: int = 2) -> Concentration:
     people_n = len(counts)
     safe = raw or people_n >= 10
     return Concentration(
-        people=single(people_n), attendances=single(total),
+        people=single(people_n),
+        attendances=single(total),
         top_tenth_share=top_share if safe else None,
         gini=gini(counts) if safe and counts else None,
         new_by_quarter=sorted(quarter_cells.items()),
         new_by_project=new_by_project,
-        multi_project=single(multi), multi_project_n=multi_project_n,
+        multi_project=single(multi),
+        multi_project_n=multi_project_n,
         years_since_first=[(k, since_cells[k]) for k in order],
     )
 
@@ -512,10 +637,18 @@ def quick_question_pool(*, strata: list[str]) -> list[tuple[int, str, str]]:
     from coproduce.people.models import Involvement
 
     today = timezone.localdate()
-    people = (Person.objects.filter(involvement=Involvement.ACTIVE, contact_consent=True)
-              .annotate(age_band=age_band_expression(today))
-              .values("id", "age_band", "preferred_channels", "email", *PERSON_COLUMNS,
-                      "equality_consent__outreach"))
+    people = (
+        Person.objects.filter(involvement=Involvement.ACTIVE, contact_consent=True)
+        .annotate(age_band=age_band_expression(today))
+        .values(
+            "id",
+            "age_band",
+            "preferred_channels",
+            "email",
+            *PERSON_COLUMNS,
+            "equality_consent__outreach",
+        )
+    )
     pool = []
     for row in people:
         parts = []
@@ -524,8 +657,9 @@ def quick_question_pool(*, strata: list[str]) -> list[tuple[int, str, str]]:
             if char.equality and not row["equality_consent__outreach"]:
                 parts.append(UNKNOWN)
             else:
-                row_for_value = dict(row, equality_consent__statistics=True) \
-                    if char.equality else row
+                row_for_value = (
+                    dict(row, equality_consent__statistics=True) if char.equality else row
+                )
                 parts.append(char.value(row_for_value, today))
         channels = row["preferred_channels"] or []
         if row["email"] and ("online" in channels or not channels):

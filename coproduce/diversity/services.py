@@ -24,15 +24,28 @@ from coproduce.diversity.models import (
 from coproduce.people.models import Person
 
 EQUALITY_FIELDS = [
-    "ethnicity", "long_term_condition", "condition_impact", "sex", "gender_same_as_birth",
-    "sexual_orientation", "religion", "first_language_english", "first_language",
+    "ethnicity",
+    "long_term_condition",
+    "condition_impact",
+    "sex",
+    "gender_same_as_birth",
+    "sexual_orientation",
+    "religion",
+    "first_language_english",
+    "first_language",
 ]
 
 
 @transaction.atomic
 def equality_answers_save(
-    *, person: Person, answers: dict[str, Any], statistics: bool, outreach: bool, actor: Any,
-    recorded_via: str = RecordedVia.SELF, request: Any = None,
+    *,
+    person: Person,
+    answers: dict[str, Any],
+    statistics: bool,
+    outreach: bool,
+    actor: Any,
+    recorded_via: str = RecordedVia.SELF,
+    request: Any = None,
 ) -> EqualityRecord | None:
     """Store a person's answers with their consent. Without any consent nothing is kept."""
     if not (statistics or outreach):
@@ -40,9 +53,14 @@ def equality_answers_save(
         return None
     EqualityConsent.objects.update_or_create(
         person=person,
-        defaults={"statistics": statistics, "outreach": outreach, "wording": CONSENT_WORDING,
-                  "given_at": timezone.now(), "recorded_via": recorded_via,
-                  "recorded_by": None if recorded_via == RecordedVia.SELF else actor},
+        defaults={
+            "statistics": statistics,
+            "outreach": outreach,
+            "wording": CONSENT_WORDING,
+            "given_at": timezone.now(),
+            "recorded_via": recorded_via,
+            "recorded_by": None if recorded_via == RecordedVia.SELF else actor,
+        },
     )
     record, _ = EqualityRecord.objects.get_or_create(person=person)
     for name in EQUALITY_FIELDS:
@@ -50,9 +68,14 @@ def equality_answers_save(
     record.full_clean()
     record.save()
     purposes = [p for p, on in (("statistics", statistics), ("outreach", outreach)) if on]
-    audit_record(action="equality.saved", actor=actor, obj=person, request=request,
-                 summary=f"Equality answers saved ({RecordedVia(recorded_via).label}); "
-                         f"consent for {' and '.join(purposes)}")
+    audit_record(
+        action="equality.saved",
+        actor=actor,
+        obj=person,
+        request=request,
+        summary=f"Equality answers saved ({RecordedVia(recorded_via).label}); "
+        f"consent for {' and '.join(purposes)}",
+    )
     return record
 
 
@@ -62,27 +85,44 @@ def equality_consent_withdraw(*, person: Person, actor: Any, request: Any = None
     deleted = EqualityRecord.objects.filter(person=person).delete()[0]
     deleted += EqualityConsent.objects.filter(person=person).delete()[0]
     if deleted:
-        audit_record(action="equality.withdrawn", actor=actor, obj=person, request=request,
-                     summary="Consent withdrawn: equality answers deleted")
+        audit_record(
+            action="equality.withdrawn",
+            actor=actor,
+            obj=person,
+            request=request,
+            summary="Consent withdrawn: equality answers deleted",
+        )
     return bool(deleted)
 
 
 def equality_record_view(*, person: Person, actor: Any, request: Any = None) -> None:
-    audit_record(action="equality.viewed", actor=actor, obj=person, request=request,
-                 summary="Data-protection lead viewed equality answers")
+    audit_record(
+        action="equality.viewed",
+        actor=actor,
+        obj=person,
+        request=request,
+        summary="Data-protection lead viewed equality answers",
+    )
 
 
 @transaction.atomic
-def population_count_save(*, data: dict[str, Any], actor: Any,
-                          request: Any = None) -> PopulationCount:
+def population_count_save(
+    *, data: dict[str, Any], actor: Any, request: Any = None
+) -> PopulationCount:
     entry, _ = PopulationCount.objects.update_or_create(
-        characteristic=data["characteristic"], category=data["category"],
-        area=data.get("area"), tenure=data.get("tenure") or "",
-        defaults={"count": data["count"], "as_of": data["as_of"],
-                  "source": data.get("source", "")},
+        characteristic=data["characteristic"],
+        category=data["category"],
+        area=data.get("area"),
+        tenure=data.get("tenure") or "",
+        defaults={"count": data["count"], "as_of": data["as_of"], "source": data.get("source", "")},
     )
-    audit_record(action="population.saved", actor=actor, obj=entry, request=request,
-                 summary=f"{entry.characteristic} {entry.category} = {entry.count}")
+    audit_record(
+        action="population.saved",
+        actor=actor,
+        obj=entry,
+        request=request,
+        summary=f"{entry.characteristic} {entry.category} = {entry.count}",
+    )
     return entry
 
 
@@ -90,23 +130,39 @@ def population_count_save(*, data: dict[str, Any], actor: Any,
 def population_count_delete(*, entry: PopulationCount, actor: Any, request: Any = None) -> None:
     summary = f"{entry.characteristic} {entry.category}"
     entry.delete()
-    audit_record(action="population.deleted", actor=actor, object_type="diversity.population",
-                 request=request, summary=summary)
+    audit_record(
+        action="population.deleted",
+        actor=actor,
+        object_type="diversity.population",
+        request=request,
+        summary=summary,
+    )
 
 
 @transaction.atomic
-def outreach_list_create(*, name: str, criteria: dict[str, Any], people: list[Person],
-                         actor: Any, request: Any = None) -> OutreachList:
+def outreach_list_create(
+    *, name: str, criteria: dict[str, Any], people: list[Person], actor: Any, request: Any = None
+) -> OutreachList:
     outreach = OutreachList.objects.create(name=name, criteria=criteria, created_by=actor)
     outreach.people.set(people)
-    audit_record(action="outreach.list_created", actor=actor, obj=outreach, request=request,
-                 summary=f"{len(people)} people; criteria {sorted(criteria.items())}"[:500])
+    audit_record(
+        action="outreach.list_created",
+        actor=actor,
+        obj=outreach,
+        request=request,
+        summary=f"{len(people)} people; criteria {sorted(criteria.items())}"[:500],
+    )
     return outreach
 
 
 def outreach_list_exported(*, outreach: OutreachList, actor: Any, request: Any = None) -> None:
-    audit_record(action="outreach.list_exported", actor=actor, obj=outreach, request=request,
-                 summary=f"Exported {outreach.people.count()} people for contact")
+    audit_record(
+        action="outreach.list_exported",
+        actor=actor,
+        obj=outreach,
+        request=request,
+        summary=f"Exported {outreach.people.count()} people for contact",
+    )
 
 
 def stratified_sample(people: list[tuple[int, str]], size: int, seed: int) -> list[int]:
@@ -136,8 +192,16 @@ def stratified_sample(people: list[tuple[int, str]], size: int, seed: int) -> li
 
 @transaction.atomic
 def quick_question_send(
-    *, project: Any, title: str, questions: list[str], sample_size: int, strata: list[str],
-    pool: list[tuple[int, str, str]], actor: Any, seed: int = 0, request: Any = None,
+    *,
+    project: Any,
+    title: str,
+    questions: list[str],
+    sample_size: int,
+    strata: list[str],
+    pool: list[tuple[int, str, str]],
+    actor: Any,
+    seed: int = 0,
+    request: Any = None,
 ) -> QuickQuestion:
     """Create a quick question for a stratified sample of `pool` (id, stratum, channel)."""
     questions = [q.strip() for q in questions if q and q.strip()]
@@ -146,20 +210,36 @@ def quick_question_send(
     if sample_size < 1:
         raise ValidationError("The sample must have at least one person.")
     if not pool:
-        raise ValidationError("Nobody in the involvement pool can be asked: check that people "
-                              "have agreed to be contacted.")
+        raise ValidationError(
+            "Nobody in the involvement pool can be asked: check that people "
+            "have agreed to be contacted."
+        )
     chosen = set(stratified_sample([(pid, key) for pid, key, _ in pool], sample_size, seed))
     channel_of = {pid: channel for pid, _, channel in pool}
     question = QuickQuestion.objects.create(
-        project=project, title=title, question_1=questions[0],
+        project=project,
+        title=title,
+        question_1=questions[0],
         question_2=questions[1] if len(questions) > 1 else "",
         question_3=questions[2] if len(questions) > 2 else "",
-        sample_size=sample_size, strata=strata, seed=seed, created_by=actor)
+        sample_size=sample_size,
+        strata=strata,
+        seed=seed,
+        created_by=actor,
+    )
     QuickQuestionRecipient.objects.bulk_create(
-        [QuickQuestionRecipient(question=question, person_id=pid, channel=channel_of[pid])
-         for pid in sorted(chosen)])
-    audit_record(action="quick_question.sent", actor=actor, obj=question, request=request,
-                 summary=f"Asked {len(chosen)} people")
+        [
+            QuickQuestionRecipient(question=question, person_id=pid, channel=channel_of[pid])
+            for pid in sorted(chosen)
+        ]
+    )
+    audit_record(
+        action="quick_question.sent",
+        actor=actor,
+        obj=question,
+        request=request,
+        summary=f"Asked {len(chosen)} people",
+    )
     transaction.on_commit(lambda: _email_quick_question(question.pk))
     return question
 
@@ -176,13 +256,19 @@ def _email_quick_question(question_id: int) -> None:
             f"A quick question: {question.title}",
             f"Hello {recipient.person.first_name},\n\nWe would like to know what you think. "
             f"It takes a minute:\n\n/diversity/ask/{recipient.token}/\n\nThank you.",
-            None, [recipient.person.email])
+            None,
+            [recipient.person.email],
+        )
 
 
 @transaction.atomic
 def quick_answer_record(
-    *, recipient: QuickQuestionRecipient, answers: list[str], recorded_via: str,
-    actor: Any = None, request: Any = None,
+    *,
+    recipient: QuickQuestionRecipient,
+    answers: list[str],
+    recorded_via: str,
+    actor: Any = None,
+    request: Any = None,
 ) -> QuickQuestionRecipient:
     recipient = QuickQuestionRecipient.objects.select_for_update().get(pk=recipient.pk)
     for index, answer in enumerate(answers[:3], start=1):
@@ -190,10 +276,22 @@ def quick_answer_record(
     recipient.answered_at = timezone.now()
     recipient.recorded_via = recorded_via
     recipient.recorded_by = None if recorded_via == RecordedVia.SELF else actor
-    recipient.save(update_fields=["answer_1", "answer_2", "answer_3", "answered_at",
-                                  "recorded_via", "recorded_by"])
+    recipient.save(
+        update_fields=[
+            "answer_1",
+            "answer_2",
+            "answer_3",
+            "answered_at",
+            "recorded_via",
+            "recorded_by",
+        ]
+    )
     if actor is not None and recorded_via != RecordedVia.SELF:
-        audit_record(action="quick_question.answer_recorded", actor=actor,
-                     obj=recipient.person, request=request,
-                     summary=f"Answer recorded {RecordedVia(recorded_via).label.lower()}")
+        audit_record(
+            action="quick_question.answer_recorded",
+            actor=actor,
+            obj=recipient.person,
+            request=request,
+            summary=f"Answer recorded {RecordedVia(recorded_via).label.lower()}",
+        )
     return recipient

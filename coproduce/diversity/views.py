@@ -47,9 +47,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     board = selectors.dashboard(
-        raw=roles.sees_unsuppressed_figures(request.user), project=filters.get("project"),
-        start=filters.get("start"), end=filters.get("end"), area=filters.get("area"),
-        tenure=filters.get("tenure") or "")
+        raw=roles.sees_unsuppressed_figures(request.user),
+        project=filters.get("project"),
+        start=filters.get("start"),
+        end=filters.get("end"),
+        area=filters.get("area"),
+        tenure=filters.get("tenure") or "",
+    )
     return render(request, "diversity/dashboard.html", {"form": form, "board": board})
 
 
@@ -60,8 +64,9 @@ def same_old_people(request: HttpRequest) -> HttpResponse:
         n = max(2, min(20, int(request.GET.get("n", "3"))))
     except ValueError:
         n = 3
-    data = selectors.concentration(raw=roles.sees_unsuppressed_figures(request.user),
-                                   multi_project_n=n)
+    data = selectors.concentration(
+        raw=roles.sees_unsuppressed_figures(request.user), multi_project_n=n
+    )
     return render(request, "diversity/same_old_people.html", {"data": data})
 
 
@@ -82,13 +87,25 @@ def about_me(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         answers = {name: form.cleaned_data.get(name) for name in services.EQUALITY_FIELDS}
         saved = services.equality_answers_save(
-            person=person, answers=answers, statistics=form.cleaned_data["statistics"],
-            outreach=form.cleaned_data["outreach"], actor=request.user, request=request)
-        messages.success(request, "Thank you. Your answers have been saved." if saved else
-                         "Nothing has been kept, as you did not give consent.")
+            person=person,
+            answers=answers,
+            statistics=form.cleaned_data["statistics"],
+            outreach=form.cleaned_data["outreach"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(
+            request,
+            "Thank you. Your answers have been saved."
+            if saved
+            else "Nothing has been kept, as you did not give consent.",
+        )
         return redirect("diversity:about_me")
-    return render(request, "diversity/about_me.html",
-                  {"form": form, "consent": consent, "wording": CONSENT_WORDING})
+    return render(
+        request,
+        "diversity/about_me.html",
+        {"form": form, "consent": consent, "wording": CONSENT_WORDING},
+    )
 
 
 @require_POST
@@ -110,13 +127,21 @@ def record_for_person(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         answers = {name: form.cleaned_data.get(name) for name in services.EQUALITY_FIELDS}
         services.equality_answers_save(
-            person=person, answers=answers, statistics=form.cleaned_data["statistics"],
-            outreach=form.cleaned_data["outreach"], actor=request.user,
-            recorded_via=form.cleaned_data["recorded_via"], request=request)
+            person=person,
+            answers=answers,
+            statistics=form.cleaned_data["statistics"],
+            outreach=form.cleaned_data["outreach"],
+            actor=request.user,
+            recorded_via=form.cleaned_data["recorded_via"],
+            request=request,
+        )
         messages.success(request, f"The answers for {person.full_name} have been saved.")
         return redirect("people:detail", pk=person.pk)
-    return render(request, "diversity/record_for_person.html",
-                  {"form": form, "person": person, "wording": CONSENT_WORDING})
+    return render(
+        request,
+        "diversity/record_for_person.html",
+        {"form": form, "person": person, "wording": CONSENT_WORDING},
+    )
 
 
 @login_required
@@ -124,9 +149,15 @@ def equality_record(request: HttpRequest, pk: int) -> HttpResponse:
     _require(roles.can_read_equality_records, request)
     person = get_object_or_404(Person, pk=pk)
     services.equality_record_view(person=person, actor=request.user, request=request)
-    return render(request, "diversity/equality_record.html", {
-        "person": person, "record": EqualityRecord.objects.filter(person=person).first(),
-        "consent": EqualityConsent.objects.filter(person=person).first()})
+    return render(
+        request,
+        "diversity/equality_record.html",
+        {
+            "person": person,
+            "record": EqualityRecord.objects.filter(person=person).first(),
+            "consent": EqualityConsent.objects.filter(person=person).first(),
+        },
+    )
 
 
 @require_POST
@@ -144,20 +175,23 @@ def population(request: HttpRequest) -> HttpResponse:
     _require(roles.can_manage_population, request)
     form = PopulationCountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.population_count_save(data=form.cleaned_data, actor=request.user,
-                                       request=request)
+        services.population_count_save(data=form.cleaned_data, actor=request.user, request=request)
         messages.success(request, "The count has been saved.")
         return redirect("diversity:population")
-    return render(request, "diversity/population.html", {
-        "form": form, "entries": PopulationCount.objects.select_related("area")})
+    return render(
+        request,
+        "diversity/population.html",
+        {"form": form, "entries": PopulationCount.objects.select_related("area")},
+    )
 
 
 @require_POST
 @login_required
 def population_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _require(roles.can_manage_population, request)
-    services.population_count_delete(entry=get_object_or_404(PopulationCount, pk=pk),
-                                     actor=request.user, request=request)
+    services.population_count_delete(
+        entry=get_object_or_404(PopulationCount, pk=pk), actor=request.user, request=request
+    )
     messages.success(request, "The count has been removed.")
     return redirect("diversity:population")
 
@@ -165,9 +199,13 @@ def population_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def _outreach_criteria(form: OutreachForm) -> dict[str, str]:
     data = form.cleaned_data
     key, _, category = (data.get("group") or "").partition(":")
-    return {"characteristic": key, "category": category,
-            "involvement": data.get("involvement") or "never",
-            "channel": data.get("channel") or "", "availability": data.get("availability") or ""}
+    return {
+        "characteristic": key,
+        "category": category,
+        "involvement": data.get("involvement") or "never",
+        "channel": data.get("channel") or "",
+        "availability": data.get("availability") or "",
+    }
 
 
 @login_required
@@ -184,17 +222,24 @@ def outreach(request: HttpRequest) -> HttpResponse:
             if not chosen:
                 messages.error(request, "Nobody matches, so no list was made.")
             else:
-                group = form.cleaned_data['group'] or 'anyone'
+                group = form.cleaned_data["group"] or "anyone"
                 name = f"Outreach {timezone.localdate():%d %b %Y}: {group}"
                 outreach_list = services.outreach_list_create(
-                    name=name, criteria=criteria, people=chosen, actor=request.user,
-                    request=request)
+                    name=name, criteria=criteria, people=chosen, actor=request.user, request=request
+                )
                 return redirect("diversity:outreach_list", pk=outreach_list.pk)
         total = people.count()
         candidates = list(people[:50])
-    return render(request, "diversity/outreach.html", {
-        "form": form, "candidates": candidates, "total": total,
-        "lists": OutreachList.objects.select_related("created_by")[:20]})
+    return render(
+        request,
+        "diversity/outreach.html",
+        {
+            "form": form,
+            "candidates": candidates,
+            "total": total,
+            "lists": OutreachList.objects.select_related("created_by")[:20],
+        },
+    )
 
 
 @login_required
@@ -205,19 +250,24 @@ def outreach_list(request: HttpRequest, pk: int) -> HttpResponse:
 
     outreach_obj = get_object_or_404(OutreachList, pk=pk)
     people = outreach_obj.people.select_related("area").order_by("last_name", "first_name")
-    upcoming = Meeting.objects.filter(starts_at__gte=timezone.now(),
-                                      status="planned").select_related("project")
+    upcoming = Meeting.objects.filter(
+        starts_at__gte=timezone.now(), status="planned"
+    ).select_related("project")
     if request.method == "POST":
         meeting = upcoming.filter(pk=request.POST.get("meeting") or 0).first()
         if meeting is None:
             messages.error(request, "Choose a session to invite the list to.")
         else:
-            n = invitations_create(meeting=meeting, people=list(people), actor=request.user,
-                                   request=request)
+            n = invitations_create(
+                meeting=meeting, people=list(people), actor=request.user, request=request
+            )
             messages.success(request, f"{n} people invited to “{meeting.title}”.")
             return redirect("diversity:outreach_list", pk=outreach_obj.pk)
-    return render(request, "diversity/outreach_list.html",
-                  {"list": outreach_obj, "people": people, "upcoming": upcoming[:50]})
+    return render(
+        request,
+        "diversity/outreach_list.html",
+        {"list": outreach_obj, "people": people, "upcoming": upcoming[:50]},
+    )
 
 
 @login_required
@@ -229,13 +279,35 @@ def outreach_export(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="outreach-{outreach_obj.pk}.csv"'
     writer = csv.writer(response)
     # Contact details only: the list never carries anyone's equality answers.
-    writer.writerow(["first_name", "last_name", "email", "phone", "address", "postcode",
-                     "preferred_channels", "availability", "accessibility_needs",
-                     "language_needs"])
+    writer.writerow(
+        [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "address",
+            "postcode",
+            "preferred_channels",
+            "availability",
+            "accessibility_needs",
+            "language_needs",
+        ]
+    )
     for p in outreach_obj.people.order_by("last_name", "first_name"):
-        writer.writerow([p.first_name, p.last_name, p.email, p.phone, p.address, p.postcode,
-                         ";".join(p.preferred_channels), ";".join(p.availability),
-                         p.accessibility_needs, p.language_needs])
+        writer.writerow(
+            [
+                p.first_name,
+                p.last_name,
+                p.email,
+                p.phone,
+                p.address,
+                p.postcode,
+                ";".join(p.preferred_channels),
+                ";".join(p.availability),
+                p.accessibility_needs,
+                p.language_needs,
+            ]
+        )
     return response
 
 
@@ -252,19 +324,26 @@ def quick_questions(request: HttpRequest) -> HttpResponse:
             strata = list(data["strata"])
             try:
                 question = services.quick_question_send(
-                    project=data["project"], title=data["title"],
+                    project=data["project"],
+                    title=data["title"],
                     questions=[data["question_1"], data["question_2"], data["question_3"]],
-                    sample_size=data["sample_size"], strata=strata,
+                    sample_size=data["sample_size"],
+                    strata=strata,
                     pool=selectors.quick_question_pool(strata=strata),
-                    seed=int(timezone.now().timestamp()) % 100000, actor=request.user,
-                    request=request)
+                    seed=int(timezone.now().timestamp()) % 100000,
+                    actor=request.user,
+                    request=request,
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, "The question is on its way.")
                 return redirect("diversity:quick_question", pk=question.pk)
-    return render(request, "diversity/quick_questions.html", {
-        "form": form, "questions": QuickQuestion.objects.select_related("project")[:50]})
+    return render(
+        request,
+        "diversity/quick_questions.html",
+        {"form": form, "questions": QuickQuestion.objects.select_related("project")[:50]},
+    )
 
 
 @login_required
@@ -279,44 +358,65 @@ def quick_question(request: HttpRequest, pk: int) -> HttpResponse:
         by_channel[r.channel] = by_channel.get(r.channel, 0) + 1
         label = RecordedVia(r.recorded_via).label if r.recorded_via else "Not known"
         by_via[label] = by_via.get(label, 0) + 1
-    return render(request, "diversity/quick_question.html", {
-        "question": question, "recipients": recipients,
-        "answered": suppress({"answered": len(answered),
-                              "waiting": len(recipients) - len(answered)}),
-        "rate": (len(answered) / len(recipients)) if recipients else None,
-        "by_channel": suppress(by_channel).cells, "by_via": suppress(by_via).cells,
-        "answers": [r for r in answered],
-    })
+    return render(
+        request,
+        "diversity/quick_question.html",
+        {
+            "question": question,
+            "recipients": recipients,
+            "answered": suppress(
+                {"answered": len(answered), "waiting": len(recipients) - len(answered)}
+            ),
+            "rate": (len(answered) / len(recipients)) if recipients else None,
+            "by_channel": suppress(by_channel).cells,
+            "by_via": suppress(by_via).cells,
+            "answers": [r for r in answered],
+        },
+    )
 
 
 @login_required
 def quick_answer_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
     _require(roles.can_run_sessions, request)
     recipient = get_object_or_404(
-        QuickQuestionRecipient.objects.select_related("question", "person"), pk=pk)
+        QuickQuestionRecipient.objects.select_related("question", "person"), pk=pk
+    )
     form = AnswerForm(request.POST or None, questions=recipient.question.questions)
     via = request.POST.get("recorded_via", RecordedVia.PHONE)
     if via not in (RecordedVia.PHONE, RecordedVia.PAPER, RecordedVia.IN_PERSON):
         via = RecordedVia.PHONE
     if request.method == "POST" and form.is_valid():
         services.quick_answer_record(
-            recipient=recipient, recorded_via=via, actor=request.user, request=request,
-            answers=[form.cleaned_data.get(f"answer_{i}", "") for i in (1, 2, 3)])
+            recipient=recipient,
+            recorded_via=via,
+            actor=request.user,
+            request=request,
+            answers=[form.cleaned_data.get(f"answer_{i}", "") for i in (1, 2, 3)],
+        )
         messages.success(request, f"The answer from {recipient.person.full_name} is recorded.")
         return redirect("diversity:quick_question", pk=recipient.question_id)
-    return render(request, "diversity/quick_answer.html",
-                  {"form": form, "recipient": recipient, "on_behalf": True})
+    return render(
+        request,
+        "diversity/quick_answer.html",
+        {"form": form, "recipient": recipient, "on_behalf": True},
+    )
 
 
 def quick_answer_public(request: HttpRequest, token: str) -> HttpResponse:
     """The web link sent by email: no login needed, the secret token is the key."""
     recipient = get_object_or_404(
-        QuickQuestionRecipient.objects.select_related("question", "person"), token=token)
+        QuickQuestionRecipient.objects.select_related("question", "person"), token=token
+    )
     form = AnswerForm(request.POST or None, questions=recipient.question.questions)
     if request.method == "POST" and form.is_valid():
         services.quick_answer_record(
-            recipient=recipient, recorded_via=RecordedVia.SELF,
-            answers=[form.cleaned_data.get(f"answer_{i}", "") for i in (1, 2, 3)])
+            recipient=recipient,
+            recorded_via=RecordedVia.SELF,
+            answers=[form.cleaned_data.get(f"answer_{i}", "") for i in (1, 2, 3)],
+        )
         return render(request, "diversity/quick_answer_thanks.html")
-    return render(request, "diversity/quick_answer.html",
-                  {"form": form, "recipient": recipient, "on_behalf": False})
+    return render(
+        request,
+        "diversity/quick_answer.html",
+        {"form": form, "recipient": recipient, "on_behalf": False},
+    )
