@@ -64,10 +64,17 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _get_person_for_staff(request, pk)
     services.person_view_record(person=person, actor=request.user, request=request)
+    user = request.user
     return render(
         request,
         "people/person_detail.html",
-        {"person": person, "can_edit": roles.can_edit_people(request.user)},
+        {
+            "person": person,
+            "can_edit": roles.can_edit_people(user),
+            "can_give_login": roles.can_give_logins(user) and person.user_id is None,
+            "can_record_equality": roles.can_record_equality_for_others(user),
+            "can_read_equality": roles.can_read_equality_records(user),
+        },
     )
 
 

@@ -43,3 +43,13 @@ def test_only_coordinators_and_admin_support_give_logins(login, users):
         assert response.status_code == 403
     person.refresh_from_db()
     assert person.user is None
+
+
+def test_the_person_page_offers_a_login_only_to_those_who_may_give_one(login, users):
+    person = Person.objects.create(first_name="Ivy", last_name="Offline")
+    url = reverse("people:detail", args=[person.pk])
+    assert b"Give a login" in login("carol").get(url).content
+    assert b"Give a login" not in login("fiona").get(url).content
+    alice = Person.objects.get(user=users["alice"])
+    assert b"Give a login" not in login("carol").get(
+        reverse("people:detail", args=[alice.pk])).content
