@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "coproduce.projects",
     "coproduce.meetings",
     "coproduce.diversity",
+    "coproduce.rewards",
+    "coproduce.stories",
 ]
 
 MIDDLEWARE = [

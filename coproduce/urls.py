@@ -9,5 +9,7 @@ urlpatterns = [
     path("projects/", include("coproduce.projects.urls")),
     path("sessions/", include("coproduce.meetings.urls")),
     path("diversity/", include("coproduce.diversity.urls")),
+    path("rewards/", include("coproduce.rewards.urls")),
+    path("stories/", include("coproduce.stories.urls")),
     path("", include("coproduce.core.urls")),
 ]

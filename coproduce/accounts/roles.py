@@ -140,3 +140,21 @@ def can_do_outreach(user: Any) -> bool:
 
 def can_send_quick_questions(user: Any) -> bool:
     return _role(user) == Role.COORDINATOR
+
+
+# Rewards: the coordinator reviews, finance approves and pays; each person sees their own.
+def can_manage_rewards(user: Any) -> bool:
+    return _role(user) == Role.COORDINATOR
+
+
+def can_approve_payments(user: Any) -> bool:
+    return _role(user) == Role.FINANCE
+
+
+# Stories and impact.
+def can_see_stories(user: Any) -> bool:
+    return _role(user) in INVOLVEMENT_TEAM | {Role.BOARD}
+
+
+def can_manage_stories(user: Any) -> bool:
+    return _role(user) in INVOLVEMENT_TEAM

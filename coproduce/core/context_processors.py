@@ -17,6 +17,7 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
     if roles.is_tenant(user):
         items.append(("My profile", reverse("people:my_profile")))
         items.append(("About me", reverse("diversity:about_me")))
+        items.append(("My rewards", reverse("rewards:mine")))
     if roles.can_see_all_projects(user) or roles.is_tenant(user):
         items.append(("Projects", reverse("projects:list")))
     if roles.can_run_sessions(user) or roles.is_tenant(user):
@@ -29,6 +30,10 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Whose voice", reverse("diversity:dashboard")))
     if roles.can_do_outreach(user):
         items.append(("Outreach", reverse("diversity:outreach")))
+    if roles.can_manage_rewards(user) or roles.can_approve_payments(user):
+        items.append(("Rewards", reverse("rewards:home")))
+    if roles.can_see_stories(user):
+        items.append(("Stories and impact", reverse("stories:home")))
     if roles.can_manage_venues(user):
         items.append(("Venues", reverse("meetings:venue_list")))
     if roles.can_triage_interest(user):

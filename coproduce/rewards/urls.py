@@ -1,0 +1,10 @@
+# Placeholder routes until the rewards pages land (being written alongside).
+from django.urls import path
+from django.views.generic import RedirectView
+
+app_name = "rewards"
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/"), name="home"),
+    path("mine/", RedirectView.as_view(url="/"), name="mine"),
+]
