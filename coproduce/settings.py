@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "coproduce.projects",
     "coproduce.meetings",
     "coproduce.diversity",
+    "coproduce.promises",
     "coproduce.rewards",
     "coproduce.stories",
 ]

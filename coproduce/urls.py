@@ -9,6 +9,7 @@ urlpatterns = [
     path("projects/", include("coproduce.projects.urls")),
     path("sessions/", include("coproduce.meetings.urls")),
     path("diversity/", include("coproduce.diversity.urls")),
+    path("promises/", include("coproduce.promises.urls")),
     path("rewards/", include("coproduce.rewards.urls")),
     path("stories/", include("coproduce.stories.urls")),
     path("", include("coproduce.core.urls")),

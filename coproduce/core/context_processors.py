@@ -22,6 +22,7 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Projects", reverse("projects:list")))
     if roles.can_run_sessions(user) or roles.is_tenant(user):
         items.append(("Sessions", reverse("meetings:list")))
+    items.append(("Promises", reverse("promises:list")))
     if roles.can_request_support(user):
         items.append(("Ask for help", reverse("projects:support_list")))
     if roles.can_list_people(user):
