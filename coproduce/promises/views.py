@@ -323,7 +323,12 @@ def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = []
     previous = ""
     for version in versions:
-        history.append({"version": version, "diff": word_diff(previous, version.wording)})
+        diff = (
+            word_diff(previous, version.wording)
+            if previous
+            else word_diff(version.wording, version.wording)
+        )
+        history.append({"version": version, "diff": diff})
         previous = version.wording
     return render(
         request,

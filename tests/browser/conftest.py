@@ -81,3 +81,6 @@ def axe_violations(page) -> list[dict]:
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+from tests.promises.conftest import group  # noqa: E402,F401  (shared fixture)
