@@ -17,6 +17,7 @@ commands:
   demo            build the demo organisation (--homes N, --seed S)
   import-people   import or update people from a CSV or XLSX file
   theme           find themes in comments and map them to promises
+  report          write a health-check report (PDF or HTML)
   serve           run the web app (development server)
   manage          run a Django management command (e.g. `coproduce manage migrate`)
 
@@ -28,6 +29,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "demo": ("coproduce.core.demo:cli_main", True),
     "import-people": ("coproduce.people.importing:cli_main", True),
     "theme": ("coproduce.insight.cli:main", False),
+    "report": ("coproduce.evaluation.report:cli_main", True),
 }
 
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "coproduce.meetings",
     "coproduce.diversity",
     "coproduce.promises",
+    "coproduce.evaluation",
     "coproduce.rewards",
     "coproduce.stories",
 ]

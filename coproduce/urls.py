@@ -10,6 +10,7 @@ urlpatterns = [
     path("sessions/", include("coproduce.meetings.urls")),
     path("diversity/", include("coproduce.diversity.urls")),
     path("promises/", include("coproduce.promises.urls")),
+    path("health-checks/", include("coproduce.evaluation.urls")),
     path("rewards/", include("coproduce.rewards.urls")),
     path("stories/", include("coproduce.stories.urls")),
     path("", include("coproduce.core.urls")),

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from coproduce.evaluation.models import RATINGS, EvidenceKind, Scale, Stage
+
+DATE = forms.DateInput(attrs={"type": "date"})
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+class CheckForm(forms.Form):
+    promise_set = forms.ModelChoiceField(queryset=None, label="Which promises are checked?")
+    year = forms.IntegerField(min_value=2000, max_value=2100, label="Year it starts")
+    title = forms.CharField(max_length=200, label="Name")
+    scale = forms.ChoiceField(
+        choices=Scale.choices,
+        widget=forms.RadioSelect,
+        label="How will evaluators rate each promise?",
+        initial=Scale.RAG,
+    )
+    board_date = forms.DateField(required=False, widget=DATE, label="Board date (if known)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from coproduce.promises.models import PromiseSet, SetStatus
+
+        field = self.fields["promise_set"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = PromiseSet.objects.filter(
+            status__in=[SetStatus.ADOPTED, SetStatus.PUBLISHED]
+        )
+
+
+class PlanForm(forms.Form):
+    stage = forms.ChoiceField(choices=Stage.choices, label="Where the check is")
+    plan_people = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Who we want to talk to"
+    )
+    plan_data = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Which data we want"
+    )
+    starts_on = forms.DateField(required=False, widget=DATE, label="Start")
+    ends_on = forms.DateField(required=False, widget=DATE, label="End")
+    board_date = forms.DateField(required=False, widget=DATE, label="Board date")
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What is it?",
+        widget=forms.RadioSelect,
+        choices=[
+            (EvidenceKind.INTERVIEW, "Interview notes"),
+            (EvidenceKind.OBSERVATION, "Observation"),
+            (EvidenceKind.OTHER, "Something else"),
+        ],
+        initial=EvidenceKind.INTERVIEW,
+    )
+    source = forms.CharField(
+        max_length=300,
+        label="Who or where it came from",
+        help_text="For example: interview with the repairs manager.",
+    )
+    gathered_on = forms.DateField(widget=DATE, label="Date")
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="What you found",
+        help_text="Names, phone numbers and email addresses are hidden automatically.",
+    )
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of file?",
+        widget=forms.RadioSelect,
+        choices=[
+            (EvidenceKind.SURVEY, "Survey comments (CSV or Excel), such as the TSM survey"),
+            (EvidenceKind.TRANSCRIPT, "Meeting transcript (.vtt, .srt or .txt)"),
+            (EvidenceKind.DOCUMENT, "Document (PDF, Word or text)"),
+        ],
+    )
+    title = forms.CharField(max_length=200, label="Name for this evidence")
+    gathered_on = forms.DateField(widget=DATE, label="Date")
+    file = forms.FileField(label="File")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size == 0:
+            raise forms.ValidationError("The file is empty.")
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(
+                f"The file is {upload.size // (1024 * 1024)} MB. The largest we take is "
+                f"{MAX_UPLOAD // (1024 * 1024)} MB: split it, or save only the columns you need."
+            )
+        return upload
+
+
+class TsmForm(forms.Form):
+    file = forms.FileField(label="TSM management figures (CSV or Excel with code and value)")
+
+    def clean_file(self) -> Any:
+        return ImportForm.clean_file(self)  # type: ignore[arg-type]
+
+
+class CodingForm(forms.Form):
+    passage = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="The passage (copy the words from the text above)",
+        help_text="Leave empty to code the whole item.",
+    )
+    theme = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Theme")
+    new_theme = forms.CharField(required=False, max_length=200, label="Or a new theme")
+    promise = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Promise")
+
+    def __init__(self, *args: Any, themes: list[Any], promises: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        theme = self.fields["theme"]
+        promise = self.fields["promise"]
+        assert isinstance(theme, forms.ChoiceField) and isinstance(promise, forms.ChoiceField)
+        theme.choices = [("", "No theme")] + [(t.pk, t.label) for t in themes]
+        promise.choices = [("", "No promise")] + [(p.pk, p.title) for p in promises]
+
+
+class JudgementForm(forms.Form):
+    rating = forms.ChoiceField(widget=forms.RadioSelect, label="Our rating")
+    narrative = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="What we found, in our own words"
+    )
+    strengths = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="What is working"
+    )
+    improve = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="What must improve"
+    )
+    themes = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, widget=forms.CheckboxSelectMultiple, label="Themes behind this"
+    )
+    quotes = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, widget=forms.CheckboxSelectMultiple, label="Quotes to use"
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, scale: str, themes: list[Any], quotes: list[Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices in (
+            ("rating", RATINGS[scale]),
+            ("themes", [(t.pk, t.label) for t in themes]),
+            ("quotes", [(q.pk, f"“{q.text[:140]}”") for q in quotes]),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+
+
+class SectionForm(forms.Form):
+    title = forms.CharField(max_length=200, label="Heading")
+    body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 8}), label="Text")
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,794 @@
+"""Every write in a health check. Evaluators (tenants) own the judgements and the report;
+staff support, but cannot change what evaluators decided."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from coproduce.core.audit import audit_record
+from coproduce.evaluation.models import (
+    RATINGS,
+    Action,
+    ActionUpdate,
+    Coding,
+    Evaluator,
+    EvidenceBatch,
+    EvidenceItem,
+    EvidenceKind,
+    EvidenceOriginal,
+    HealthCheck,
+    Judgement,
+    Recommendation,
+    ReportSection,
+    ReportSectionVersion,
+    RunStatus,
+    Theme,
+    ThemeRun,
+    ThemeStatus,
+    TsmFigure,
+)
+from coproduce.people.models import Person
+from coproduce.promises.models import Promise, PromiseSet
+
+DEFAULT_SECTIONS = [
+    ("Introduction", "Who we are, and why tenants check the promises."),
+    ("How we did it", ""),
+    ("What we found", ""),
+    ("What must change", ""),
+]
+
+
+class StaleEdit(Exception):
+    def __init__(self, current: Any) -> None:
+        super().__init__("Someone else saved this while you were editing.")
+        self.current = current
+
+
+@transaction.atomic
+def check_create(
+    *,
+    promise_set: PromiseSet,
+    year: int,
+    title: str,
+    scale: str,
+    actor: Any,
+    request: Any = None,
+    **dates: Any,
+) -> HealthCheck:
+    if HealthCheck.objects.filter(promise_set=promise_set, year=year).exists():
+        raise ValidationError({"year": "There is already a health check for that year."})
+    previous = (
+        HealthCheck.objects.filter(promise_set=promise_set, year__lt=year).order_by("-year").first()
+    )
+    check = HealthCheck.objects.create(
+        promise_set=promise_set,
+        year=year,
+        title=title,
+        scale=scale,
+        previous=previous,
+        created_by=actor,
+        **dates,
+    )
+    for position, (section_title, body) in enumerate(DEFAULT_SECTIONS):
+        ReportSection.objects.create(
+            health_check=check, title=section_title, body=body, position=position
+        )
+    audit_record(
+        action="healthcheck.created", actor=actor, obj=check, request=request, summary=title
+    )
+    return check
+
+
+@transaction.atomic
+def check_update(
+    *, check: HealthCheck, data: dict[str, Any], actor: Any, request: Any = None
+) -> HealthCheck:
+    changed = [k for k, v in data.items() if getattr(check, k) != v]
+    for k, v in data.items():
+        setattr(check, k, v)
+    if changed:
+        check.full_clean()
+        check.save(update_fields=changed)
+        audit_record(
+            action="healthcheck.updated",
+            actor=actor,
+            obj=check,
+            request=request,
+            summary="Changed " + ", ".join(sorted(changed)),
+        )
+    return check
+
+
+@transaction.atomic
+def evaluator_add(
+    *, check: HealthCheck, person: Person, actor: Any, request: Any = None
+) -> Evaluator:
+    evaluator, created = Evaluator.objects.get_or_create(health_check=check, person=person)
+    if created:
+        audit_record(
+            action="healthcheck.evaluator_added",
+            actor=actor,
+            obj=person,
+            request=request,
+            summary=f"Evaluator for health check #{check.pk}",
+        )
+    return evaluator
+
+
+def _known_names(check: HealthCheck) -> list[str]:
+    """Names to look for when masking: everyone in the project, evaluators and staff."""
+    from django.contrib.auth import get_user_model
+
+    project = check.promise_set.project
+    people = Person.objects.filter(memberships__project=project).values_list(
+        "first_name", "last_name"
+    )
+    names = [f"{first} {last}".strip() for first, last in people]
+    names += list(get_user_model().objects.values_list("full_name", flat=True))
+    return [n for n in names if n]
+
+
+def _mask(text: str, names: list[str]) -> tuple[str, int]:
+    from coproduce.evaluation.anonymise import mask
+
+    masked = mask(text, known_names=names)
+    return masked.text, len(masked.found)
+
+
+def _new_item(
+    check: HealthCheck,
+    *,
+    kind: str,
+    source: str,
+    text: str,
+    gathered_on: dt.date,
+    person: Person | None,
+    user: Any,
+    names: list[str],
+    batch: EvidenceBatch | None = None,
+    speaker: str = "",
+    reference: str = "",
+    scores: dict | None = None,
+) -> tuple[EvidenceItem, str]:
+    masked_text, count = _mask(text, names)
+    item = EvidenceItem(
+        health_check=check,
+        batch=batch,
+        kind=kind,
+        source=source[:300],
+        speaker=speaker[:100],
+        reference=reference[:100],
+        gathered_on=gathered_on,
+        gathered_by_person=person,
+        gathered_by_user=user,
+        text=masked_text,
+        masked=count,
+        scores=scores or {},
+    )
+    return item, text
+
+
+def _save_items(pairs: list[tuple[EvidenceItem, str]]) -> list[EvidenceItem]:
+    items = EvidenceItem.objects.bulk_create([item for item, _ in pairs], batch_size=1000)
+    EvidenceOriginal.objects.bulk_create(
+        [
+            EvidenceOriginal(item=item, text=original)
+            for item, (_, original) in zip(items, pairs, strict=True)
+            if item.masked
+        ],
+        batch_size=1000,
+    )
+    return items
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    check: HealthCheck,
+    kind: str,
+    source: str,
+    text: str,
+    gathered_on: dt.date,
+    person: Person | None,
+    actor: Any,
+    request: Any = None,
+) -> EvidenceItem:
+    if not text.strip():
+        raise ValidationError({"text": "Write down what you found."})
+    item, original = _new_item(
+        check,
+        kind=kind,
+        source=source,
+        text=text.strip(),
+        gathered_on=gathered_on,
+        person=person,
+        user=actor,
+        names=_known_names(check),
+    )
+    [saved] = _save_items([(item, original)])
+    audit_record(
+        action="evidence.added",
+        actor=actor,
+        obj=saved,
+        request=request,
+        summary=f"{saved.get_kind_display()}: {source[:100]}",
+    )
+    return saved
+
+
+@transaction.atomic
+def evidence_import(
+    *,
+    check: HealthCheck,
+    kind: str,
+    data: bytes,
+    filename: str,
+    title: str,
+    gathered_on: dt.date,
+    person: Person | None,
+    actor: Any,
+    request: Any = None,
+) -> EvidenceBatch:
+    """Import a whole file as evidence. All or nothing: any problem and nothing is saved."""
+    from coproduce.evaluation import parsing
+
+    names = _known_names(check)
+    batch = EvidenceBatch.objects.create(
+        health_check=check,
+        kind=kind,
+        title=title[:200],
+        filename=filename[:255],
+        gathered_by_person=person,
+        gathered_by_user=actor,
+    )
+    pairs: list[tuple[EvidenceItem, str]] = []
+    common = {
+        "gathered_on": gathered_on,
+        "person": person,
+        "user": actor,
+        "names": names,
+        "batch": batch,
+    }
+    if kind == EvidenceKind.SURVEY:
+        survey = parsing.read_survey(data, filename)
+        for row in survey.rows:
+            for column, comment in row.comments.items():
+                if comment.strip():
+                    pairs.append(
+                        _new_item(
+                            check,
+                            kind=kind,
+                            source=f"{title} ({column})",
+                            text=comment.strip(),
+                            reference=row.respondent,
+                            scores=row.scores,
+                            **{**common, "gathered_on": row.date or gathered_on},
+                        )
+                    )
+    elif kind == EvidenceKind.TRANSCRIPT:
+        for turn in parsing.read_transcript(data, filename):
+            if turn.text.strip():
+                pairs.append(
+                    _new_item(
+                        check,
+                        kind=kind,
+                        source=title,
+                        text=turn.text.strip(),
+                        speaker=turn.speaker,
+                        reference=str(turn.index),
+                        **common,
+                    )
+                )
+    elif kind == EvidenceKind.DOCUMENT:
+        text = parsing.read_document(data, filename)
+        for index, paragraph in enumerate(_paragraphs(text), start=1):
+            pairs.append(
+                _new_item(
+                    check,
+                    kind=kind,
+                    source=title,
+                    text=paragraph,
+                    reference=f"paragraph {index}",
+                    **common,
+                )
+            )
+    else:
+        raise ValidationError("Choose a survey, a transcript or a document to import.")
+    if not pairs:
+        raise ValidationError("The file has no text we could use as evidence.")
+    _save_items(pairs)
+    batch.items = len(pairs)
+    batch.save(update_fields=["items"])
+    audit_record(
+        action="evidence.imported",
+        actor=actor,
+        obj=batch,
+        request=request,
+        summary=f"{len(pairs)} items from {filename}",
+    )
+    return batch
+
+
+def evidence_original_view(*, item: EvidenceItem, actor: Any, request: Any = None) -> None:
+    audit_record(
+        action="evidence.original_viewed",
+        actor=actor,
+        obj=item,
+        request=request,
+        summary="Data-protection lead viewed the unmasked text",
+    )
+
+
+def _paragraphs(text: str, limit: int = 1200) -> list[str]:
+    chunks: list[str] = []
+    for block in [b.strip() for b in text.replace("\r", "").split("\n\n") if b.strip()]:
+        block = " ".join(block.split())
+        while len(block) > limit:
+            cut = block.rfind(". ", 0, limit)
+            cut = cut + 1 if cut > limit // 2 else limit
+            chunks.append(block[:cut].strip())
+            block = block[cut:].strip()
+        if len(block) >= 20:
+            chunks.append(block)
+    return chunks
+
+
+@transaction.atomic
+def tsm_figures_import(
+    *, check: HealthCheck, data: bytes, filename: str, actor: Any, request: Any = None
+) -> int:
+    from decimal import Decimal
+
+    from coproduce.evaluation import parsing
+
+    figures = parsing.read_tsm_figures(data, filename)
+    for figure in figures:
+        TsmFigure.objects.update_or_create(
+            health_check=check,
+            code=figure.code,
+            defaults={
+                "name": parsing.TSM_MEASURES.get(figure.code, figure.description),
+                "value": Decimal(str(round(figure.value, 2))),
+                "year": figure.year,
+            },
+        )
+    audit_record(
+        action="evidence.tsm_imported",
+        actor=actor,
+        obj=check,
+        request=request,
+        summary=f"{len(figures)} TSM figures from {filename}",
+    )
+    return len(figures)
+
+
+# Theming ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def theme_run_start(
+    *, check: HealthCheck, actor: Any, engine: str = "auto", request: Any = None
+) -> ThemeRun:
+    if ThemeRun.objects.filter(
+        health_check=check, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    ).exists():
+        raise ValidationError("Theming is already running for this health check.")
+    if not check.evidence.exists():
+        raise ValidationError("Add some evidence before theming it.")
+    version = (check.theme_runs.aggregate(v=Max("version"))["v"] or 0) + 1
+    run = ThemeRun.objects.create(
+        health_check=check, version=version, engine=engine, created_by=actor
+    )
+    audit_record(
+        action="theming.started", actor=actor, obj=check, request=request, summary=f"Run {version}"
+    )
+    from coproduce.evaluation.tasks import run_theming
+
+    transaction.on_commit(lambda: run_theming.enqueue(run.pk))
+    return run
+
+
+def _set_progress(run: ThemeRun, progress: int, message: str = "") -> None:
+    ThemeRun.objects.filter(pk=run.pk).update(progress=progress, message=message[:300])
+
+
+def promise_labels(check: HealthCheck) -> dict[str, list[str]]:
+    """What evaluators coded by hand: item id -> promise codes. These train the mapping."""
+    labels: dict[str, list[str]] = {}
+    for item_id, promise_id in Coding.objects.filter(
+        item__health_check=check, by_engine=False, promise__isnull=False
+    ).values_list("item_id", "promise_id"):
+        labels.setdefault(str(item_id), [])
+        if str(promise_id) not in labels[str(item_id)]:
+            labels[str(item_id)].append(str(promise_id))
+    return labels
+
+
+def theme_run_execute(run_id: int) -> ThemeRun:
+    """The background job: theme every item and map it to the promises."""
+    from coproduce.insight.engine import analyse
+    from coproduce.insight.io import InputError
+    from coproduce.insight.io import Promise as InsightPromise
+
+    run = ThemeRun.objects.select_related("health_check__promise_set").get(pk=run_id)
+    check = run.health_check
+    started = time.perf_counter()
+    ThemeRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, progress=5, message="Reading the evidence"
+    )
+    items = list(check.evidence.values_list("id", "text"))
+    promises = list(check.promise_set.promises.filter(dropped=False))
+    labels = promise_labels(check)
+    _set_progress(run, 15, f"Finding themes in {len(items)} items")
+    try:
+        result = analyse(
+            [str(i) for i, _ in items],
+            [t for _, t in items],
+            promises=[
+                InsightPromise(
+                    code=str(p.pk),
+                    title=p.title,
+                    description=f"{p.wording} {p.in_practice}".strip(),
+                )
+                for p in promises
+            ],
+            labels=labels or None,
+            engine=run.engine,
+            seed=run.version,
+        )
+    except (InputError, ValueError) as exc:
+        ThemeRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, message=str(exc))
+        return run
+    _set_progress(run, 85, "Saving the themes")
+    _save_run(run, result, promises, len(labels))
+    ThemeRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE,
+        progress=100,
+        message="",
+        items=len(items),
+        trained_on=len(labels),
+        seconds=round(time.perf_counter() - started, 2),
+        outlier_share=result.get("outlier_share"),
+        finished_at=timezone.now(),
+    )
+    run.refresh_from_db()
+    return run
+
+
+@transaction.atomic
+def _save_run(run: ThemeRun, result: dict[str, Any], promises: list[Promise], trained: int) -> None:
+    check = run.health_check
+    # The engine's previous suggestions give way to this run's; evaluators' themes and
+    # hand codings are never touched.
+    Theme.objects.filter(health_check=check, status=ThemeStatus.PROPOSED).exclude(run=run).delete()
+    Coding.objects.filter(item__health_check=check, by_engine=True).delete()
+    themes = {}
+    for t in result["themes"]:
+        themes[t["id"]] = Theme.objects.create(
+            health_check=check,
+            run=run,
+            label=t["label"],
+            engine_label=t["label"],
+            keywords=t["keywords"],
+        )
+    by_pk = {str(p.pk): p for p in promises}
+    codings = []
+    for row in result["items"]:
+        item_id = int(row["id"])
+        if row["theme"] in themes:
+            codings.append(
+                Coding(item_id=item_id, theme=themes[row["theme"]], by_engine=True, run=run)
+            )
+        for code in row["assigned"]:
+            if code in by_pk:
+                codings.append(
+                    Coding(
+                        item_id=item_id,
+                        promise=by_pk[code],
+                        by_engine=True,
+                        run=run,
+                        confidence=row["scores"].get(code),
+                    )
+                )
+    Coding.objects.bulk_create(codings, batch_size=2000)
+
+
+@transaction.atomic
+def theme_decide(
+    *,
+    theme: Theme,
+    action: str,
+    person: Person | None,
+    actor: Any,
+    label: str = "",
+    into: Theme | None = None,
+    item_ids: list[int] | None = None,
+    request: Any = None,
+) -> Theme:
+    """Evaluators accept, rename, discard, merge or split a theme."""
+    theme = Theme.objects.select_for_update().get(pk=theme.pk)
+    if action == "accept":
+        theme.status = ThemeStatus.ACCEPTED
+    elif action == "rename":
+        if not label.strip():
+            raise ValidationError("Give the theme a name.")
+        theme.label = label.strip()[:200]
+        theme.status = ThemeStatus.ACCEPTED
+    elif action == "discard":
+        theme.status = ThemeStatus.DISCARDED
+    elif action == "merge":
+        if into is None or into.pk == theme.pk or into.health_check_id != theme.health_check_id:
+            raise ValidationError("Choose another theme to merge into.")
+        Coding.objects.filter(theme=theme).update(theme=into)
+        if into.status == ThemeStatus.PROPOSED:
+            Theme.objects.filter(pk=into.pk).update(status=ThemeStatus.ACCEPTED)
+        theme.status = ThemeStatus.MERGED
+        theme.merged_into = into
+    elif action == "split":
+        if not label.strip() or not item_ids:
+            raise ValidationError("Name the new theme and choose the items that belong in it.")
+        new = Theme.objects.create(
+            health_check=theme.health_check,
+            label=label.strip()[:200],
+            status=ThemeStatus.ACCEPTED,
+            made_by_person=person,
+        )
+        Coding.objects.filter(theme=theme, item_id__in=item_ids).update(theme=new)
+        theme.status = ThemeStatus.ACCEPTED
+    else:
+        raise ValidationError("Unknown action.")
+    theme.save()
+    audit_record(
+        action=f"theme.{action}", actor=actor, obj=theme, request=request, summary=theme.label[:200]
+    )
+    return theme
+
+
+@transaction.atomic
+def coding_add(
+    *,
+    item: EvidenceItem,
+    coder: Person | None,
+    actor: Any,
+    theme: Theme | None,
+    promise: Promise | None,
+    passage: str = "",
+    new_theme_label: str = "",
+    request: Any = None,
+) -> Coding:
+    if new_theme_label.strip():
+        theme = Theme.objects.create(
+            health_check=item.health_check,
+            label=new_theme_label.strip()[:200],
+            status=ThemeStatus.ACCEPTED,
+            made_by_person=coder,
+        )
+    if theme is None and promise is None:
+        raise ValidationError("Choose a theme or a promise (or both).")
+    passage = passage.strip()
+    if passage and passage not in item.text:
+        raise ValidationError("The highlighted passage must be copied from the item's text.")
+    coding = Coding.objects.create(
+        item=item, theme=theme, promise=promise, passage=passage, by_engine=False, coder=coder
+    )
+    audit_record(
+        action="coding.added",
+        actor=actor,
+        obj=item,
+        request=request,
+        summary=f"Coded by {'an evaluator' if coder else 'staff'}",
+    )
+    if promise is not None:
+        # Every hand coding retrains the promise mapping for the rest, in the background.
+        from coproduce.evaluation.tasks import remap_promises
+
+        check_id = item.health_check_id
+        transaction.on_commit(lambda: remap_promises.enqueue(check_id))
+    return coding
+
+
+def remap_execute(check_id: int) -> int:
+    """Retrain the promise mapping on the hand codings and re-map the items not coded by hand."""
+    from coproduce.insight.engine import analyse
+    from coproduce.insight.io import Promise as InsightPromise
+
+    check = HealthCheck.objects.select_related("promise_set").get(pk=check_id)
+    labels = promise_labels(check)
+    if not labels:
+        return 0
+    items = list(check.evidence.values_list("id", "text"))
+    promises = list(check.promise_set.promises.filter(dropped=False))
+    result = analyse(
+        [str(i) for i, _ in items],
+        [t for _, t in items],
+        promises=[
+            InsightPromise(code=str(p.pk), title=p.title, description=p.wording) for p in promises
+        ],
+        labels=labels,
+        engine="tfidf",
+        n_themes=2,
+    )
+    by_pk = {str(p.pk): p for p in promises}
+    with transaction.atomic():
+        Coding.objects.filter(
+            item__health_check=check, by_engine=True, promise__isnull=False
+        ).delete()
+        latest = check.theme_runs.filter(status=RunStatus.DONE).first()
+        Coding.objects.bulk_create(
+            [
+                Coding(
+                    item_id=int(row["id"]),
+                    promise=by_pk[code],
+                    by_engine=True,
+                    run=latest,
+                    confidence=row["scores"].get(code),
+                )
+                for row in result["items"]
+                if row["id"] not in labels
+                for code in row["assigned"]
+                if code in by_pk
+            ],
+            batch_size=2000,
+        )
+    return len(labels)
+
+
+# Judgements and the report ---------------------------------------------------------------
+
+
+@transaction.atomic
+def judgement_save(
+    *,
+    check: HealthCheck,
+    promise: Promise,
+    data: dict[str, Any],
+    person: Person,
+    expected_version: int | None,
+    actor: Any,
+    request: Any = None,
+) -> Judgement:
+    valid = {code for code, _ in RATINGS[check.scale]}
+    if data.get("rating") not in valid:
+        raise ValidationError({"rating": "Choose a rating."})
+    if not (data.get("narrative") or "").strip():
+        raise ValidationError({"narrative": "Say what you found, in your own words."})
+    judgement = (
+        Judgement.objects.select_for_update().filter(health_check=check, promise=promise).first()
+    )
+    if judgement is None:
+        judgement = Judgement(health_check=check, promise=promise, version=0)
+    elif expected_version is not None and judgement.version != expected_version:
+        raise StaleEdit(judgement)
+    judgement.rating = data["rating"]
+    judgement.narrative = data["narrative"].strip()
+    judgement.strengths = (data.get("strengths") or "").strip()
+    judgement.improve = (data.get("improve") or "").strip()
+    judgement.version += 1
+    judgement.updated_by = person
+    judgement.save()
+    if "themes" in data:
+        judgement.themes.set(data["themes"])
+    if "quotes" in data:
+        judgement.quotes.set(data["quotes"])
+    audit_record(
+        action="judgement.saved",
+        actor=actor,
+        obj=judgement,
+        request=request,
+        summary=f"{promise.title}: {judgement.rating}",
+    )
+    return judgement
+
+
+@transaction.atomic
+def section_save(
+    *,
+    section: ReportSection,
+    title: str,
+    body: str,
+    expected_version: int,
+    person: Person | None,
+    actor: Any,
+    request: Any = None,
+) -> ReportSection:
+    current = ReportSection.objects.select_for_update().get(pk=section.pk)
+    if current.version != expected_version:
+        raise StaleEdit(current)
+    ReportSectionVersion.objects.create(
+        section=current,
+        version=current.version,
+        title=current.title,
+        body=current.body,
+        by=current.updated_by,
+    )
+    current.title, current.body = title.strip() or current.title, body
+    current.version += 1
+    current.updated_by = person
+    current.save()
+    audit_record(
+        action="report.section_saved",
+        actor=actor,
+        obj=current,
+        request=request,
+        summary=f"{current.title} v{current.version}",
+    )
+    return current
+
+
+@transaction.atomic
+def recommendation_add(
+    *, check: HealthCheck, text: str, promise: Promise | None, actor: Any, request: Any = None
+) -> Recommendation:
+    if not text.strip():
+        raise ValidationError("Write the recommendation.")
+    rec = Recommendation.objects.create(health_check=check, text=text.strip(), promise=promise)
+    audit_record(
+        action="report.recommendation", actor=actor, obj=check, request=request, summary=text[:200]
+    )
+    return rec
+
+
+@transaction.atomic
+def board_response_record(
+    *, recommendation: Recommendation, response: str, agreed: str, actor: Any, request: Any = None
+) -> Recommendation:
+    if agreed not in ("yes", "partly", "no") or not response.strip():
+        raise ValidationError("Record the board's response and whether it agreed.")
+    recommendation.board_response = response.strip()
+    recommendation.board_agreed = agreed
+    recommendation.responded_on = timezone.localdate()
+    recommendation.save(update_fields=["board_response", "board_agreed", "responded_on"])
+    audit_record(
+        action="report.board_response",
+        actor=actor,
+        obj=recommendation,
+        request=request,
+        summary=agreed,
+    )
+    return recommendation
+
+
+@transaction.atomic
+def action_add(
+    *,
+    recommendation: Recommendation,
+    description: str,
+    owner: str,
+    due_on: dt.date | None,
+    actor: Any,
+    request: Any = None,
+) -> Action:
+    if not description.strip() or not owner.strip():
+        raise ValidationError("An action needs a description and an owner.")
+    action = Action.objects.create(
+        recommendation=recommendation,
+        description=description.strip(),
+        owner=owner.strip(),
+        due_on=due_on,
+    )
+    audit_record(
+        action="report.action", actor=actor, obj=action, request=request, summary=description[:200]
+    )
+    return action
+
+
+@transaction.atomic
+def action_progress(
+    *, action: Action, text: str, status: str, actor: Any, request: Any = None
+) -> ActionUpdate:
+    if not text.strip():
+        raise ValidationError("Say what has happened.")
+    update = ActionUpdate.objects.create(action=action, text=text.strip(), status=status, by=actor)
+    action.status = status
+    action.save(update_fields=["status"])
+    audit_record(
+        action="report.action_update", actor=actor, obj=action, request=request, summary=status
+    )
+    return update
