@@ -22,7 +22,7 @@ R10,2026-05-10,5,5,Grace Okafor was brilliant and kept me informed.
 
 
 @pytest.fixture
-def check(users, group):
+def check(users, group):  # noqa: F811 (shared fixture)
     promise_set = group["set"]
     promise_set.status = SetStatus.PUBLISHED
     promise_set.save()
