@@ -143,6 +143,9 @@ def build_story(*, plan: Any, seed: int, logins: dict[str, str]) -> dict[str, in
     counts.update(_health_check(core, new, rooms, coordinator, facilitator, people, logins))
     counts["support_requests"] = _support_requests(staff.get("colleague", coordinator), rng)
     counts.update(build_promises_story(seed=seed))
+    from coproduce.core.demo_healthcheck import build_health_check_demo
+
+    counts.update(build_health_check_demo(seed=seed))
     return counts
 
 

@@ -22,7 +22,7 @@ def _bar_chart(rows: list[tuple[str, float, str]], *, title: str, unit: str = ""
     bars = []
     for i, (label, value, colour) in enumerate(rows):
         y = 5 + i * 28
-        width = 300 * value / peak
+        width = max(4.0, 300 * value / peak)
         bars.append(
             f'<text x="0" y="{y + 17}" font-size="13">{escape(label[:38])}</text>'
             f'<rect x="260" y="{y + 4}" width="{width:.1f}" height="18" fill="{colour}"/>'
