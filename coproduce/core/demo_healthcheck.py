@@ -30,7 +30,7 @@ TOPICS: dict[str, dict[str, Any]] = {
         "tp": {"TP02": 2, "TP03": 2},
         "lines": [
             "I reported a leak {when} and it took {weeks} weeks for anyone to come.",
-            "The repair was done but it was not fixed properly, so they had to come back {n} times.",
+            "The repair was done but not fixed properly, so they came back {n} times.",
             "Nobody turned up for the repair appointment and nobody rang to say why.",
             "Repairs take too long. I waited {weeks} weeks for a new {part}.",
             "The contractor was polite and fixed the {part} first time, which was a nice change.",
