@@ -16,7 +16,7 @@ from coproduce.diversity.models import EqualityRecord, PopulationCount, Recorded
 from coproduce.diversity.selectors import BY_KEY, CHARACTERISTICS, OUTREACH_CHARACTERISTICS
 from coproduce.people.models import Area, Availability, Channel, Tenure
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _grouped_ethnicity() -> list[Any]:

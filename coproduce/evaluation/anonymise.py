@@ -25,6 +25,7 @@ placeholders are never matched. `Found.start`/`end` are positions in the ORIGINA
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -60,9 +61,11 @@ PLACEHOLDERS = {
 _PLACEHOLDER = re.compile(r"\[(?:email|phone|postcode|address|name)\]")
 
 # A few hundred common first names in the UK, across its communities. Names that are also
-# everyday capitalised words (May, June, April, Will, Mark, Bill, Rob, Sue, Pat, Art, Drew,
-# Summer, Sky, Chase, Faith, Hope, Grace, Joy, Rose, Dawn, Ivy, Holly) are left out on
-# purpose: "Will Council tenants..." must not become a name. Known names still catch them.
+# months or everyday verbs (May, June, April, August, Will, Mark, Bill, Rob, Sue, Pat, Art,
+# Drew, Chase) or seasons and weather (Summer, Autumn, Sky) are left out on purpose: "Will
+# Council tenants..." must not become a name. Known names and titles still catch them. Names
+# that are also nouns (Grace, Hope, Rose, Holly) are in: a capitalised word must follow, and
+# place and organisation words ("Hope Street", "Grace Court") never count as a surname.
 FIRST_NAMES = frozenset(
     """
     aaliyah aaron abdul abdullah abdi abigail adam adaeze adebayo adele adrian ahmed aidan
@@ -104,7 +107,7 @@ FIRST_NAMES = frozenset(
     liban mohamud yusra nimo saeed ahmad barbara brendan bridget colm dermot fionnuala grainne
     kathleen maeve padraig seamus sorcha una aled alun carys dewi emyr gwen gwyneth huw ieuan
     iwan llinos meinir owain rhodri sian tomos ailsa angus catriona ewan fraser hamish innes
-    kirsteen morag murdo rory shona struan
+    kirsteen morag murdo rory shona struan grace hope faith joy rose ivy holly dawn
     """.split()
 )
 
@@ -127,7 +130,7 @@ _NOT_NAMES = frozenset(
     vale wharf yard boulevard house tower towers heights point buildings lodge block flat
     flats park north south east west upper lower new old great little community tenant
     tenants resident residents landlord customer customers scheme project projects
-    partnership foundation network programme centre hub health care support advice
+    partnership foundation network programme centre hub health care support advice garden
     """.split()
 )
 
@@ -160,22 +163,26 @@ _PHONE = re.compile(
 _POSTCODE = re.compile(
     r"(?<![\w])(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[ \t]?\d[ABD-HJLNP-UW-Z]{2}(?!\w)", re.IGNORECASE
 )
-_NAME_WORD = r"(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]*(?:-[A-Z][a-z'’]+)*"
+_NAME_WORD = r"(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]*(?:-[A-Z][a-z]+)*"
+# The end of a name: not followed by more of a word, but a possessive "'s" may follow.
+_END = r"(?![\w\-]|['’](?![sS]\b))"
+_STREET_WORD = r"(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]*(?:-[A-Za-z][a-z'’]*)*"
 _ADDRESS = re.compile(
     r"(?<![\w])"
     r"(?:(?:Flat|Apartment|Apt|Unit|Room)\.?[ \t]+\d{1,4}[A-Za-z]?,?[ \t]+"
-    rf"(?:(?:{_NAME_WORD}[ \t]+){{1,3}}(?:{_BUILDING_SUFFIXES})\b,?[ \t]*)?)?"
+    rf"(?:(?:{_STREET_WORD}[ \t]+){{1,3}}(?:{_BUILDING_SUFFIXES})\b,?[ \t]*)?)?"
     r"\d{1,4}[A-Za-z]?,?[ \t]+"
-    rf"(?:{_NAME_WORD}[ \t]+){{1,3}}(?:{_STREET_SUFFIXES})\b\.?"
+    rf"(?:{_STREET_WORD}[ \t]+){{1,3}}(?:{_STREET_SUFFIXES})\b\.?"
     r"|(?<![\w])(?:Flat|Apartment|Apt|Unit)\.?[ \t]+\d{1,4}[A-Za-z]?,?[ \t]+"
-    rf"(?:{_NAME_WORD}[ \t]+){{1,3}}(?:{_BUILDING_SUFFIXES})\b"
+    rf"(?:{_STREET_WORD}[ \t]+){{1,3}}(?:{_BUILDING_SUFFIXES})\b"
 )
 _TITLE = re.compile(
     r"(?<![\w])(?P<title>Mr|Mrs|Ms|Mx|Miss|Dr|MR|MRS|MS|MISS|DR|mr|mrs|ms|mx)\.?[ \t]+"
-    rf"(?P<names>{_NAME_WORD}(?:[ \t]+{_NAME_WORD})?|[a-z][a-z'’\-]+)"
+    rf"(?P<names>(?:{_NAME_WORD}|[A-Z]{{2,}})(?:[ \t]+(?:{_NAME_WORD}|[A-Z]{{2,}}))?{_END}"
+    r"|[a-z][a-z'’\-]+)"
 )
 _CAPITALISED = re.compile(r"(?<![\w'’\-])[A-Z][a-z]+(?![\w'’\-])")
-_FOLLOWING = re.compile(rf"[ \t]+({_NAME_WORD}|[A-Z]{{2,}}(?:-[A-Z]{{2,}})*)(?![\w'’\-])")
+_FOLLOWING = re.compile(rf"[ \t]+({_NAME_WORD}|[A-Z]{{2,}}(?:-[A-Z]{{2,}})*){_END}")
 
 _NEXT_WORD = re.compile(r"[ \t]+([A-Z][A-Za-z]*)")
 # Capitalised words after a surname that make it a place or an organisation instead.
@@ -230,7 +237,8 @@ def _first_name_pairs(text: str) -> Iterable[tuple[int, int]]:
             yield match.start(), end
 
 
-def _known_patterns(known_names: Iterable[str]) -> list[tuple[re.Pattern[str], bool]]:
+@functools.lru_cache(maxsize=16)
+def _known_patterns(known_names: tuple[str, ...]) -> list[tuple[re.Pattern[str], bool]]:
     """Patterns for the known names, each with whether it matches surnames alone."""
     full: set[str] = set()
     surnames_any_case: set[str] = set()
@@ -299,7 +307,7 @@ def _known_patterns(known_names: Iterable[str]) -> list[tuple[re.Pattern[str], b
 
 def _place_follows(text: str, position: int) -> bool:
     following = _NEXT_WORD.match(text, position)
-    return bool(following) and following[1].lower() in _PLACE_WORDS
+    return following is not None and following[1].lower() in _PLACE_WORDS
 
 
 def _keep_spans(text: str, keep: Iterable[str]) -> list[tuple[int, int]]:
@@ -339,7 +347,8 @@ def mask(text: str, *, known_names: Iterable[str] = (), keep: Iterable[str] = ()
         candidates.append(("postcode", match.start(), match.end()))
     for match in _ADDRESS.finditer(text):
         candidates.append(("address", match.start(), match.end()))
-    for pattern, surname_only in _known_patterns(known_names):
+    names = tuple(sorted({str(name) for name in known_names}))
+    for pattern, surname_only in _known_patterns(names):
         for match in pattern.finditer(text):
             # "Hill Street", "Green Lane", "Smith Housing": a place or organisation.
             if surname_only and _place_follows(text, match.end()):

@@ -6,7 +6,7 @@ from django import forms
 
 from coproduce.evaluation.models import RATINGS, EvidenceKind, Scale, Stage
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_UPLOAD = 20 * 1024 * 1024
 
 

@@ -78,7 +78,8 @@ SCORE_CODES = tuple(f"TP{number:02d}" for number in range(1, 13))
 FIGURE_CODES = ("RP01", "RP02", "BS01", "BS02", "BS03", "BS04", "BS05", "CH01", "CH02", "NM01")
 # Management figures that are percentages (0-100). CH01 and NM01 are rates per 1,000 homes.
 PERCENT_CODES = frozenset({"RP01", "RP02", "BS01", "BS02", "BS03", "BS04", "BS05", "CH02"})
-# Measures the regulator splits into two parts, reported as e.g. "CH01(1)" and "CH01(2)".
+# Measures the regulator splits into two parts, e.g. "CH01(1)" stage one and "CH01(2)" stage
+# two complaints. This format takes one value per measure, so parts are refused with a message.
 PART_CODES = frozenset({"RP02", "CH01", "CH02", "NM01"})
 
 
@@ -111,7 +112,7 @@ class SurveyFile:
 
 @dataclass(frozen=True)
 class Figure:
-    code: str  # e.g. "RP01", or "CH01(1)" for one part of a two-part measure
+    code: str  # one of FIGURE_CODES, e.g. "RP01"
     value: float
     year: str  # as written in the file, e.g. "2024/25"; "" when not given
     description: str
@@ -180,6 +181,10 @@ _TEAMS_HEADING = re.compile(
 _NOT_SPEAKERS = frozenset(
     {"note", "notes", "re", "fw", "fwd", "subject", "date", "time", "ps", "nb", "http", "https"}
 )
+# "I said to them: ..." is a sentence, not a speaker's label.
+_SPEECH_WORDS = frozenset(
+    "said says told tells asked asks is was are were will would think thinks feel feels".split()
+)
 _TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".txt", ".docx")
 
 
@@ -188,7 +193,11 @@ def _split_label(text: str) -> tuple[str, str] | None:
     if not match:
         return None
     speaker = _clean(match["speaker"])
-    if speaker.lower() in _NOT_SPEAKERS or len(speaker) > 60:
+    if (
+        not speaker[0].isupper()
+        or speaker.lower() in _NOT_SPEAKERS
+        or any(word in _SPEECH_WORDS for word in speaker.lower().split())
+    ):
         return None
     return speaker, match["text"].strip()
 
@@ -297,7 +306,12 @@ def _read_vtt(text: str, filename: str) -> list[Turn]:
         )
     turns = _Turns()
     blocks = _blocks(lines)
-    next(blocks, None)  # the header block: WEBVTT and any metadata lines after it
+    for number, line in next(blocks, []):  # the header block: WEBVTT and metadata lines
+        if "-->" in line:
+            raise EvidenceError(
+                f"{filename} line {number}: a blank line is needed between the WEBVTT header "
+                "and the first cue."
+            )
     for block in blocks:
         first_number, first_line = block[0]
         keyword = first_line.split(None, 1)[0] if first_line.split() else ""
@@ -632,16 +646,24 @@ def _is_comment(key: str) -> bool:
     return key.startswith("comment") or key.endswith("_comment") or key.endswith("_comments")
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_SCORES = {str(number): number for number in range(1, 6)} | {
+    f"{number}.0": number for number in range(1, 6)
+}
+_TP05_WORDS = dict.fromkeys(_YES, 1) | dict.fromkeys(_NO, 0)
+
+
 def _parse_date(value: str) -> dt.date | None:
-    for pattern, fmt in (
-        (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"),
-        (r"\d{1,2}/\d{1,2}/\d{4}", "%d/%m/%Y"),
-    ):
-        if re.fullmatch(pattern, value):
-            try:
-                return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a date only
-            except ValueError:
-                return None
+    iso = _ISO_DATE.fullmatch(value)
+    uk = None if iso else _UK_DATE.fullmatch(value)
+    try:
+        if iso:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if uk:
+            return dt.date(int(uk[3]), int(uk[2]), int(uk[1]))
+    except ValueError:  # 31/02/2025
+        return None
     return None
 
 
@@ -649,14 +671,11 @@ def _parse_score(code: str, value: str) -> int | None | str:
     """The score, None for blank, or a string saying what is wrong."""
     if not value:
         return None
-    lowered = value.strip().lower()
-    if code == "TP05" and lowered in _YES:
-        return 1
-    if code == "TP05" and lowered in _NO:
-        return 0
-    text = lowered[:-2] if lowered.endswith(".0") else lowered
-    if text.isdigit() and 1 <= int(text) <= 5:
-        return int(text)
+    score = _SCORES.get(value)
+    if score is not None:
+        return score
+    if code == "TP05" and value.strip().lower() in _TP05_WORDS:
+        return _TP05_WORDS[value.strip().lower()]
     allowed = (
         "1 to 5, yes, no or blank" if code == "TP05" else "a whole number from 1 to 5 or blank"
     )
@@ -752,15 +771,19 @@ class _FigureColumns:
         return key if key in _FIGURE_COLUMNS else None
 
 
-def _figure_code(text: str) -> str | None:
+def _figure_code(text: str, line: int, filename: str) -> str:
     match = _CODE.match(text.strip())
-    if not match:
-        return None
-    code = f"{match[1].upper()}{int(match[2]):02d}"
-    if code not in FIGURE_CODES:
-        return None
-    if match[3]:
-        return f"{code}({match[3]})" if code in PART_CODES else None
+    code = f"{match[1].upper()}{int(match[2]):02d}" if match else ""
+    if code not in FIGURE_CODES or (match and match[3] and code not in PART_CODES):
+        raise EvidenceError(
+            f"{filename} line {line}: '{text}' is not a TSM management measure code "
+            "(use RP01, RP02, BS01 to BS05, CH01, CH02 or NM01)."
+        )
+    if match and match[3]:
+        raise EvidenceError(
+            f"{filename} line {line}: '{text}' is one part of {code}; give one value for "
+            f"{code} as a whole (one row per measure)."
+        )
     return code
 
 
@@ -784,12 +807,7 @@ def read_tsm_figures(data: bytes, filename: str) -> list[Figure]:
     for row in body:
         line = row[0]
         values = dict(zip(keys, _fit(row, len(keys), blank, filename), strict=True))
-        code = _figure_code(values["code"])
-        if code is None:
-            raise EvidenceError(
-                f"{filename} line {line}: '{values['code']}' is not a TSM management "
-                "measure code (use RP01, RP02, BS01 to BS05, CH01, CH02 or NM01)."
-            )
+        code = _figure_code(values["code"], line, filename)
         raw = values["value"]
         text = raw.strip().removesuffix("%").strip()
         if not text or not _NUMBER.match(text) or text in {"+", "-", "."}:
@@ -800,7 +818,7 @@ def read_tsm_figures(data: bytes, filename: str) -> list[Figure]:
         value = float(text.replace(",", ""))
         if value < 0:
             raise EvidenceError(f"{filename} line {line}: the value for {code} is negative.")
-        if code[:4] in PERCENT_CODES and value > 100:
+        if code in PERCENT_CODES and value > 100:
             raise EvidenceError(
                 f"{filename} line {line}: {code} is a percentage, so {raw} is more than 100."
             )

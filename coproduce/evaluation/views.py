@@ -155,15 +155,20 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     me = selectors.evaluator_person(request.user, check)
     action = request.POST.get("action")
     note_form = NoteForm(
-        request.POST if action == "note" else None, initial={"gathered_on": timezone.localdate()}
+        request.POST if action == "note" else None,
+        prefix="note",
+        initial={"gathered_on": timezone.localdate()},
     )
     import_form = ImportForm(
         request.POST if action == "import" else None,
         request.FILES if action == "import" else None,
+        prefix="import",
         initial={"gathered_on": timezone.localdate()},
     )
     tsm_form = TsmForm(
-        request.POST if action == "tsm" else None, request.FILES if action == "tsm" else None
+        request.POST if action == "tsm" else None,
+        request.FILES if action == "tsm" else None,
+        prefix="tsm",
     )
     if request.method == "POST":
         if not can_add:

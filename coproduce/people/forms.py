@@ -66,7 +66,7 @@ class PersonForm(forms.ModelForm):
             "involvement",
         ]
         widgets = {
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "caring_responsibilities": forms.RadioSelect,
             "digital_access": forms.RadioSelect,
             "reward_preference": forms.RadioSelect,

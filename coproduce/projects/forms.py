@@ -15,7 +15,7 @@ from coproduce.projects.models import (
     SupportRequest,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProjectForm(forms.ModelForm):

@@ -26,10 +26,10 @@ def _import(client, check, content, name="tsm.csv", kind="survey"):
         reverse("evaluation:evidence", args=[check.pk]),
         {
             "action": "import",
-            "kind": kind,
-            "title": "TSM survey 2026",
-            "gathered_on": "2026-06-01",
-            "file": SimpleUploadedFile(name, content),
+            "import-kind": kind,
+            "import-title": "TSM survey 2026",
+            "import-gathered_on": "2026-06-01",
+            "import-file": SimpleUploadedFile(name, content),
         },
     )
 
@@ -124,10 +124,10 @@ def test_a_200_mb_upload_is_refused_with_a_clear_message(client, users, check, t
         reverse("evaluation:evidence", args=[check.pk]),
         {
             "action": "import",
-            "kind": "survey",
-            "title": "Huge",
-            "gathered_on": "2026-06-01",
-            "file": big,
+            "import-kind": "survey",
+            "import-title": "Huge",
+            "import-gathered_on": "2026-06-01",
+            "import-file": big,
         },
     )
     assert response.status_code == 200
