@@ -1006,6 +1006,9 @@ def demo_build(
 
         story = build_story(plan=plan, seed=seed,
                             logins={login.key: login.email for login in DEMO_LOGINS})
+        from coproduce.core.demo_rewards import build_rewards_demo
+
+        rewards = build_rewards_demo(seed=seed)
 
         people = Person.objects.filter(external_ref__startswith=REF_PREFIX)
         pool = people.filter(involvement=Involvement.ACTIVE)
@@ -1024,6 +1027,7 @@ def demo_build(
             "logins_created": logins_created,
             "sign_ups_created": interests_created,
             "story": story,
+            "rewards": rewards,
         }
         if created or logins_created or interests_created or areas_created:
             audit_record(

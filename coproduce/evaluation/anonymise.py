@@ -237,72 +237,82 @@ def _first_name_pairs(text: str) -> Iterable[tuple[int, int]]:
             yield match.start(), end
 
 
+_TOKEN = re.compile(r"[\w'’-]+")
+
+
+@dataclass(frozen=True)
+class _KnownNames:
+    # first word (lower case) -> the full names starting with it, as word tuples, longest first
+    full: dict[str, list[tuple[str, ...]]]
+    surnames_any_case: frozenset[str]
+    surnames_capitalised: frozenset[str]  # everyday words: masked only with a capital
+
+
+def _base(word: str) -> str:
+    """A word without a trailing quote or hyphen, or a possessive "'s"."""
+    word = word.rstrip("'’-")
+    if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
+        word = word[:-2]
+    return word
+
+
 @functools.lru_cache(maxsize=16)
-def _known_patterns(known_names: tuple[str, ...]) -> list[tuple[re.Pattern[str], bool]]:
-    """Patterns for the known names, each with whether it matches surnames alone."""
-    full: set[str] = set()
-    surnames_any_case: set[str] = set()
-    surnames_capitalised: set[str] = set()
+def _known(known_names: tuple[str, ...]) -> _KnownNames:
+    """Word lookups for the known names. Matching walks the text's words once, so thousands
+    of known names cost no more than a few."""
+    full: dict[str, set[tuple[str, ...]]] = {}
+    any_case: set[str] = set()
+    capitalised: set[str] = set()
     for raw in known_names:
-        words = [word for word in str(raw).split() if word]
-        if not words:
+        words = tuple(word.lower() for word in _TOKEN.findall(raw))
+        if not words or len(" ".join(words)) < 3 or _PLACEHOLDER.search(raw):
             continue
-        name = " ".join(words)
-        if len(name) >= 3 and not _PLACEHOLDER.search(name):
-            full.add(name.lower())
+        full.setdefault(words[0], set()).add(words)
         if len(words) >= 2:
-            surname = words[-1].lower()
+            surname = words[-1]
             if len(surname) < 2 or surname in _NOT_NAMES - _WORD_SURNAMES:
                 continue
-            if surname in _WORD_SURNAMES:
-                surnames_capitalised.add(surname)
+            (capitalised if surname in _WORD_SURNAMES else any_case).add(surname)
+    return _KnownNames(
+        full={first: sorted(names, key=len, reverse=True) for first, names in full.items()},
+        surnames_any_case=frozenset(any_case),
+        surnames_capitalised=frozenset(capitalised),
+    )
+
+
+def _known_name_spans(text: str, known: _KnownNames) -> Iterable[tuple[int, int]]:
+    """Full known names in any case (words separated by white space only), then surnames."""
+    tokens = [(match.start(), match.group()) for match in _TOKEN.finditer(text)]
+    for position, (start, word) in enumerate(tokens):
+        found_full = False
+        for name in known.full.get(word.lower(), ()):
+            if position + len(name) > len(tokens):
+                continue
+            end = 0
+            for offset, expected in enumerate(name):
+                at, token = tokens[position + offset]
+                if offset:
+                    gap = text[end:at]
+                    if not gap or gap.strip():
+                        break
+                last = offset == len(name) - 1
+                if (_base(token) if last else token).lower() != expected:
+                    break
+                end = at + len(_base(token) if last else token)
             else:
-                surnames_any_case.add(surname)
-    patterns: list[tuple[re.Pattern[str], bool]] = []
-
-    def alternation(names: Iterable[str], *, flexible_space: bool) -> str:
-        ordered = sorted(names, key=lambda name: (-len(name), name))
-        escaped = [re.escape(name) for name in ordered]
-        if flexible_space:
-            escaped = [name.replace(r"\ ", r"\s+") for name in escaped]
-        return "|".join(escaped)
-
-    if full:
-        patterns.append(
-            (
-                re.compile(
-                    rf"(?<![\w'’-])(?:{alternation(full, flexible_space=True)})(?![\w'’-])",
-                    re.IGNORECASE,
-                ),
-                False,
-            )
-        )
-    if surnames_any_case:
-        patterns.append(
-            (
-                re.compile(
-                    rf"(?<![\w'’-])(?:{alternation(surnames_any_case, flexible_space=False)})"
-                    r"(?![\w'’-])",
-                    re.IGNORECASE,
-                ),
-                True,
-            )
-        )
-    if surnames_capitalised:
-        # Title case or capitals only: (?i) for the first letter is not wanted here.
-        forms = set()
-        for name in surnames_capitalised:
-            forms.add(name[:1].upper() + name[1:])
-            forms.add(name.upper())
-        patterns.append(
-            (
-                re.compile(
-                    rf"(?<![\w'’-])(?:{alternation(forms, flexible_space=False)})(?![\w'’-])"
-                ),
-                True,
-            )
-        )
-    return patterns
+                yield start, end
+                found_full = True
+                break
+        if found_full:
+            continue
+        base = _base(word)
+        lower = base.lower()
+        if lower in known.surnames_any_case or (
+            lower in known.surnames_capitalised and base[:1].isupper()
+        ):
+            # "Hill Street", "Green Lane", "Smith Housing": a place or an organisation.
+            if not _place_follows(text, start + len(base)):
+                yield start, start + len(base)
 
 
 def _place_follows(text: str, position: int) -> bool:
@@ -348,12 +358,9 @@ def mask(text: str, *, known_names: Iterable[str] = (), keep: Iterable[str] = ()
     for match in _ADDRESS.finditer(text):
         candidates.append(("address", match.start(), match.end()))
     names = tuple(sorted({str(name) for name in known_names}))
-    for pattern, surname_only in _known_patterns(names):
-        for match in pattern.finditer(text):
-            # "Hill Street", "Green Lane", "Smith Housing": a place or organisation.
-            if surname_only and _place_follows(text, match.end()):
-                continue
-            candidates.append(("name", match.start(), match.end()))
+    if names:
+        for start, end in _known_name_spans(text, _known(names)):
+            candidates.append(("name", start, end))
     for match in _TITLE.finditer(text):
         span = _title_names(match)
         if span:

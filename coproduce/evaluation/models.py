@@ -186,7 +186,7 @@ class TsmFigure(models.Model):
     class Meta:
         ordering = ["code"]
         constraints = [
-            models.UniqueConstraint(fields=["health_check", "code"], name="one_tsm_figure")
+            models.UniqueConstraint(fields=["health_check", "code", "year"], name="one_tsm_figure")
         ]
 
     def __str__(self) -> str:

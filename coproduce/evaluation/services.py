@@ -158,6 +158,13 @@ def _new_item(
     scores: dict | None = None,
 ) -> tuple[EvidenceItem, str]:
     masked_text, count = _mask(text, names)
+    if speaker:
+        # Speakers in transcripts are often named people: mask them like the text.
+        masked_speaker, speaker_count = _mask(speaker, names)
+        if speaker_count:
+            count += speaker_count
+            text = f"{speaker}: {text}"
+            speaker = masked_speaker
     item = EvidenceItem(
         health_check=check,
         batch=batch,
@@ -353,10 +360,10 @@ def tsm_figures_import(
         TsmFigure.objects.update_or_create(
             health_check=check,
             code=figure.code,
+            year=figure.year,
             defaults={
                 "name": parsing.TSM_MEASURES.get(figure.code, figure.description),
                 "value": Decimal(str(round(figure.value, 2))),
-                "year": figure.year,
             },
         )
     audit_record(

@@ -302,6 +302,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='tsmfigure',
-            constraint=models.UniqueConstraint(fields=('health_check', 'code'), name='one_tsm_figure'),
+            constraint=models.UniqueConstraint(fields=('health_check', 'code', 'year'), name='one_tsm_figure'),
         ),
     ]

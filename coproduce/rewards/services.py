@@ -1,0 +1,565 @@
+"""Every write to rewards: policy, offers, choices, accrual, review, approval, payment,
+corrections and expense claims. Each is atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from coproduce.core.audit import audit_record
+from coproduce.meetings.models import Attendance, TimeGiven
+from coproduce.people.models import Person, RewardPreference
+from coproduce.projects.models import Project
+from coproduce.rewards import selectors
+from coproduce.rewards.models import (
+    INCOME_FORMS,
+    Category,
+    EntryKind,
+    ExpenseClaim,
+    LedgerEntry,
+    LineStatus,
+    PaymentBatch,
+    RateBasis,
+    RewardChoice,
+    RewardForm,
+    RewardLine,
+    RewardOffer,
+    RewardPolicy,
+    Voucher,
+)
+from coproduce.rewards.money import ZERO, hourly, pounds, to_money
+
+# Person.reward_preference (asked at sign-up) pre-fills the fuller choice kept here.
+PREFERENCE_TO_FORM = {
+    RewardPreference.CASH: RewardForm.BANK_TRANSFER,
+    RewardPreference.VOUCHER: RewardForm.VOUCHER,
+    RewardPreference.GIFT: RewardForm.GIFT,
+    RewardPreference.TRAINING: RewardForm.TRAINING,
+    RewardPreference.DONATION: RewardForm.DONATION,
+    RewardPreference.NONE: RewardForm.NONE,
+}
+
+
+def _apply(obj: Any, data: dict[str, Any]) -> list[str]:
+    changed = [name for name, value in data.items() if getattr(obj, name) != value]
+    for name, value in data.items():
+        setattr(obj, name, value)
+    return changed
+
+
+@transaction.atomic
+def policy_publish(
+    *, text: str, effective_from: dt.date, actor: Any, request: Any = None
+) -> RewardPolicy:
+    """Add a new version; earlier versions stay as history."""
+    organisation = selectors.organisation()
+    last = (
+        RewardPolicy.objects.select_for_update()
+        .filter(organisation=organisation)
+        .aggregate(v=Max("version"))["v"]
+    )
+    policy = RewardPolicy(
+        organisation=organisation,
+        version=(last or 0) + 1,
+        text=text,
+        effective_from=effective_from,
+        created_by=actor,
+    )
+    policy.full_clean()
+    policy.save()
+    audit_record(
+        action="rewards.policy_published",
+        actor=actor,
+        obj=policy,
+        request=request,
+        summary=f"Reward policy version {policy.version} from {effective_from}",
+    )
+    return policy
+
+
+@transaction.atomic
+def offer_save(
+    *, project: Project, data: dict[str, Any], actor: Any, request: Any = None
+) -> RewardOffer:
+    offer = RewardOffer.objects.filter(project=project).first() or RewardOffer(project=project)
+    changed = _apply(offer, data)
+    offer.rate = to_money(offer.rate)
+    offer.updated_by = actor
+    offer.full_clean()
+    offer.save()
+    audit_record(
+        action="rewards.offer_saved",
+        actor=actor,
+        obj=offer,
+        request=request,
+        summary=f"Reward offer for {project.title}: changed {', '.join(changed) or '-'}",
+    )
+    return offer
+
+
+def choice_initial(person: Person) -> dict[str, Any]:
+    """What to show in the form: the saved choice, or what they said at sign-up."""
+    choice = RewardChoice.objects.filter(person=person).first()
+    if choice is not None:
+        return {}
+    form = PREFERENCE_TO_FORM.get(person.reward_preference)  # type: ignore[call-overload]
+    return {"form": form} if form else {}
+
+
+@transaction.atomic
+def choice_save(
+    *, person: Person, data: dict[str, Any], actor: Any, request: Any = None
+) -> RewardChoice:
+    choice = RewardChoice.objects.filter(person=person).first() or RewardChoice(person=person)
+    if data.get("form") != RewardForm.VOUCHER:
+        data["voucher_kind"] = ""
+    if data.get("form") != RewardForm.DONATION:
+        data["charity_name"] = ""
+    if data.get("form") != RewardForm.LOWER:
+        data["lower_cap"] = None
+    elif data.get("lower_cap") is not None:
+        data["lower_cap"] = to_money(data["lower_cap"])
+    changed = _apply(choice, data)
+    choice.updated_by = actor
+    choice.full_clean()
+    choice.save()
+    audit_record(
+        action="rewards.choice_saved",
+        actor=actor,
+        obj=person,
+        request=request,
+        summary=f"Reward choice: {choice.get_form_display()} (changed {', '.join(changed) or '-'})",
+    )
+    return choice
+
+
+def _line_amount(offer: RewardOffer, minutes: int, choice: RewardChoice) -> Decimal:
+    if choice.form == RewardForm.NONE:
+        return ZERO
+    if offer.rate_basis == RateBasis.HOUR:
+        amount = hourly(minutes, offer.rate)
+    else:
+        amount = to_money(offer.rate)
+    if choice.form == RewardForm.LOWER and choice.lower_cap is not None:
+        amount = min(amount, to_money(choice.lower_cap))
+    return amount
+
+
+def _new_line(
+    *,
+    offer: RewardOffer,
+    person: Person,
+    choice: RewardChoice,
+    key: str,
+    on: dt.date,
+    minutes: int,
+    description: str,
+    **source: Any,
+) -> RewardLine:
+    amount = _line_amount(offer, minutes, choice)
+    declined = choice.form == RewardForm.NONE
+    return RewardLine(
+        person=person,
+        project=offer.project,
+        category=Category.FEE,
+        source_key=key,
+        on=on,
+        minutes=minutes,
+        description=description[:300],
+        form=choice.form,
+        voucher_kind=choice.voucher_kind,
+        charity_name=choice.charity_name,
+        amount=amount,
+        is_income=choice.form in INCOME_FORMS and not declined,
+        status=LineStatus.DECLINED if declined else LineStatus.TO_REVIEW,
+        **source,
+    )
+
+
+@transaction.atomic
+def rewards_accrue(
+    *, actor: Any = None, project: Project | None = None, request: Any = None
+) -> dict[str, int]:
+    """Turn attendance and recorded time into reward lines at each project's offer.
+
+    Idempotent: each source row gets at most one line (unique source_key + generation), so
+    running this again creates nothing new. People who have not chosen a reward form yet are
+    skipped (we ask, never presume) and picked up on a later run once they have chosen.
+    "Nothing, thank you" makes a zero line marked "Not wanted", so their time still shows."""
+    offers = RewardOffer.objects.select_for_update().select_related("project")
+    if project is not None:
+        offers = offers.filter(project=project)
+    created, waiting = 0, set()
+    new_lines: list[RewardLine] = []
+    for offer in offers:
+        candidates: list[tuple[str, Person, dt.date, int, str, dict[str, Any]]] = []
+        if offer.rewards_sessions:
+            for att in Attendance.objects.filter(
+                meeting__project=offer.project, meeting__starts_at__date__gte=offer.applies_from
+            ).select_related("meeting", "person"):
+                day = timezone.localdate(att.meeting.starts_at)
+                candidates.append(
+                    (
+                        f"attendance:{att.pk}",
+                        att.person,
+                        day,
+                        att.minutes,
+                        f"Session: {att.meeting.title}",
+                        {"attendance": att},
+                    )
+                )
+        if offer.rewards_time_given:
+            for tg in TimeGiven.objects.filter(
+                project=offer.project, on__gte=offer.applies_from
+            ).select_related("person"):
+                candidates.append(
+                    (
+                        f"time:{tg.pk}",
+                        tg.person,
+                        tg.on,
+                        tg.minutes,
+                        f"Time given: {tg.what}",
+                        {"time_given": tg},
+                    )
+                )
+        if offer.rate_basis == RateBasis.FIXED:
+            # One fixed amount per person for the project, dated at their first contribution.
+            firsts: dict[int, tuple[str, Person, dt.date, int, str, dict[str, Any]]] = {}
+            for cand in sorted(candidates, key=lambda c: c[2]):
+                firsts.setdefault(cand[1].pk, cand)
+            candidates = [
+                (
+                    f"fixed:{offer.project_id}:{pid}",
+                    c[1],
+                    c[2],
+                    c[3],
+                    f"Taking part in {offer.project.title}",
+                    {},
+                )
+                for pid, c in firsts.items()
+            ]
+        keys = [c[0] for c in candidates]
+        existing = set(
+            RewardLine.objects.filter(source_key__in=keys, generation=0).values_list(
+                "source_key", flat=True
+            )
+        )
+        choices = {
+            c.person_id: c
+            for c in RewardChoice.objects.filter(person_id__in={c[1].pk for c in candidates})
+        }
+        for key, person, day, minutes, description, source in candidates:
+            if key in existing:
+                continue
+            choice = choices.get(person.pk)
+            if choice is None:
+                waiting.add(person.pk)
+                continue
+            new_lines.append(
+                _new_line(
+                    offer=offer,
+                    person=person,
+                    choice=choice,
+                    key=key,
+                    on=day,
+                    minutes=minutes,
+                    description=description,
+                    **source,
+                )
+            )
+    warnings = selectors.warnings_for_lines(new_lines, kind=EntryKind.ACCRUED)
+    for line in new_lines:
+        found = warnings.get(-id(line))
+        if found:
+            line.warning = found[0][:300]
+    RewardLine.objects.bulk_create(new_lines, batch_size=500)
+    _accrue_entries([x for x in new_lines if x.status != LineStatus.DECLINED], actor)
+    created = len(new_lines)
+    if created:
+        audit_record(
+            action="rewards.accrued",
+            actor=actor,
+            object_type="rewards.rewardline",
+            request=request,
+            summary=f"Worked out {created} reward lines; {len(waiting)} people "
+            "still to choose a reward form",
+        )
+    return {"created": created, "waiting_for_choice": len(waiting)}
+
+
+def _accrue_entries(lines: list[RewardLine], actor: Any) -> None:
+    LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                line=line,
+                person_id=line.person_id,
+                kind=EntryKind.ACCRUED,
+                amount=line.amount,
+                is_income=line.is_income,
+                on=line.on,
+                created_by=actor if getattr(actor, "pk", None) else None,
+            )
+            for line in lines
+        ],
+        batch_size=500,
+    )
+
+
+@transaction.atomic
+def lines_review(*, line_ids: list[int], actor: Any, request: Any = None) -> int:
+    """The coordinator has checked these lines: they go to finance for approval."""
+    count = RewardLine.objects.filter(pk__in=line_ids, status=LineStatus.TO_REVIEW).update(
+        status=LineStatus.REVIEWED, reviewed_by=actor
+    )
+    if count:
+        audit_record(
+            action="rewards.reviewed",
+            actor=actor,
+            object_type="rewards.rewardline",
+            request=request,
+            summary=f"Checked {count} lines for approval",
+        )
+    return count
+
+
+@transaction.atomic
+def batch_approve(
+    *,
+    line_ids: list[int],
+    category: str,
+    approver: Any,
+    confirm_warnings: bool = False,
+    request: Any = None,
+) -> PaymentBatch | None:
+    """Finance approves checked lines as one batch. Idempotent by line: lines are locked and
+    re-read, and the ledger's unique (line, kind) constraint refuses a second approval."""
+    lines = list(
+        RewardLine.objects.select_for_update()
+        .filter(pk__in=line_ids, status=LineStatus.REVIEWED, category=category)
+        .select_related("person")
+        .order_by("pk")
+    )
+    if not lines:
+        return None
+    if selectors.warnings_for_lines(lines, kind=EntryKind.APPROVED) and not confirm_warnings:
+        raise ValidationError(
+            "Some of these payments take someone over a limit. Read the warnings and tick the "
+            "box to say you have seen them."
+        )
+    batch = PaymentBatch.objects.create(
+        category=category, approved_by=approver, approved_at=timezone.now()
+    )
+    LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                line=line,
+                person_id=line.person_id,
+                kind=EntryKind.APPROVED,
+                amount=line.amount,
+                is_income=line.is_income,
+                on=line.on,
+                batch=batch,
+                created_by=approver,
+            )
+            for line in lines
+        ]
+    )
+    RewardLine.objects.filter(pk__in=[x.pk for x in lines]).update(
+        status=LineStatus.APPROVED, batch=batch
+    )
+    total = to_money(sum((x.amount for x in lines), ZERO))
+    audit_record(
+        action="rewards.batch_approved",
+        actor=approver,
+        obj=batch,
+        request=request,
+        summary=f"Approved {len(lines)} lines, {pounds(total)}",
+    )
+    return batch
+
+
+@transaction.atomic
+def batch_mark_paid(*, batch: PaymentBatch, actor: Any, request: Any = None) -> int:
+    """Record that finance has paid the batch. Paying twice records nothing new."""
+    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.paid_at is not None:
+        return 0
+    lines = list(
+        RewardLine.objects.select_for_update()
+        .filter(batch=batch, status=LineStatus.APPROVED)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                line=line,
+                person_id=line.person_id,
+                kind=EntryKind.PAID,
+                amount=line.amount,
+                is_income=line.is_income,
+                on=line.on,
+                batch=batch,
+                created_by=actor,
+            )
+            for line in lines
+        ]
+    )
+    Voucher.objects.bulk_create(
+        [
+            Voucher(
+                line=line,
+                kind=line.voucher_kind or "Shopping",
+                code=f"RW-{secrets.token_hex(5).upper()}",
+                value=line.amount,
+            )
+            for line in lines
+            if line.form == RewardForm.VOUCHER
+        ]
+    )
+    RewardLine.objects.filter(pk__in=[x.pk for x in lines]).update(status=LineStatus.PAID)
+    batch.paid_at, batch.paid_by = now, actor
+    batch.save(update_fields=["paid_at", "paid_by"])
+    audit_record(
+        action="rewards.batch_paid",
+        actor=actor,
+        obj=batch,
+        request=request,
+        summary=f"Marked {len(lines)} lines paid",
+    )
+    return len(lines)
+
+
+@transaction.atomic
+def line_reverse(
+    *,
+    line: RewardLine,
+    actor: Any,
+    reason: str,
+    new_amount: Decimal | None = None,
+    request: Any = None,
+) -> RewardLine | None:
+    """Correct a line: reverse every entry it has (so it nets to zero), and if a new amount is
+    given, add a corrected line for the same source that goes through review again."""
+    line = RewardLine.objects.select_for_update().get(pk=line.pk)
+    if line.status in (LineStatus.REVERSED, LineStatus.DECLINED):
+        raise ValidationError("This line has already been cancelled.")
+    if not reason.strip():
+        raise ValidationError("Say why you are correcting this line.")
+    open_entries = list(
+        line.entries.exclude(kind=EntryKind.REVERSED).filter(reversed_by__isnull=True)
+    )
+    LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                line=line,
+                person_id=line.person_id,
+                kind=EntryKind.REVERSED,
+                amount=-entry.amount,
+                is_income=entry.is_income,
+                on=entry.on,
+                reverses=entry,
+                note=reason[:300],
+                created_by=actor,
+            )
+            for entry in open_entries
+        ]
+    )
+    line.status = LineStatus.REVERSED
+    line.save(update_fields=["status"])
+    corrected = None
+    if new_amount is not None:
+        generation = (
+            RewardLine.objects.filter(source_key=line.source_key).aggregate(g=Max("generation"))[
+                "g"
+            ]
+            + 1
+        )
+        corrected = RewardLine.objects.create(
+            person=line.person,
+            project=line.project,
+            category=line.category,
+            source_key=line.source_key,
+            generation=generation,
+            attendance=line.attendance,
+            time_given=line.time_given,
+            expense_claim=line.expense_claim,
+            corrects=line,
+            on=line.on,
+            minutes=line.minutes,
+            description=line.description,
+            form=line.form,
+            voucher_kind=line.voucher_kind,
+            charity_name=line.charity_name,
+            amount=to_money(new_amount),
+            is_income=line.is_income,
+            status=LineStatus.TO_REVIEW,
+        )
+        _accrue_entries([corrected], actor)
+    audit_record(
+        action="rewards.line_reversed",
+        actor=actor,
+        obj=line,
+        request=request,
+        summary=f"Reversed {pounds(line.amount)}: {reason}"
+        + (f"; corrected to {pounds(to_money(new_amount))}" if new_amount is not None else ""),
+    )
+    return corrected
+
+
+@transaction.atomic
+def expense_claim_create(
+    *,
+    person: Person,
+    project: Project,
+    data: dict[str, Any],
+    receipt: UploadedFile | None,
+    actor: Any,
+    request: Any = None,
+) -> ExpenseClaim:
+    """Record a claim with its receipt; it is checked and approved apart from fees."""
+    offer = RewardOffer.objects.filter(project=project).first()
+    if offer is None:
+        raise ValidationError("This project has no reward offer yet, so no expenses are covered.")
+    kind = data["kind"]
+    if not getattr(offer, f"covers_{kind}", False):
+        raise ValidationError("This project's offer does not cover that kind of expense.")
+    if receipt is None and not data.get("paper_receipt_seen"):
+        raise ValidationError("Upload the receipt, or tick that you have seen a paper receipt.")
+    claim = ExpenseClaim(person=person, project=project, created_by=actor, **data)
+    claim.amount = to_money(claim.amount)
+    if receipt is not None:
+        claim.receipt = receipt  # type: ignore[assignment]
+    claim.full_clean()
+    claim.save()
+    line = RewardLine.objects.create(
+        person=person,
+        project=project,
+        category=Category.EXPENSE,
+        source_key=f"expense:{claim.pk}",
+        expense_claim=claim,
+        on=claim.incurred_on,
+        description=f"Expense: {claim.get_kind_display()}"
+        + (f" ({claim.description})" if claim.description else ""),
+        form=RewardForm.BANK_TRANSFER,
+        amount=claim.amount,
+        is_income=False,
+        status=LineStatus.TO_REVIEW,
+    )
+    _accrue_entries([line], actor)
+    audit_record(
+        action="rewards.expense_claimed",
+        actor=actor,
+        obj=claim,
+        request=request,
+        summary=f"{claim.get_kind_display()} {pounds(claim.amount)} for {person}",
+    )
+    return claim
