@@ -18,6 +18,7 @@ commands:
   import-people   import or update people from a CSV or XLSX file
   theme           find themes in comments and map them to promises
   report          write a health-check report (PDF or HTML)
+  story split     split an interview transcript into the story guide's questions
   serve           run the web app (development server)
   manage          run a Django management command (e.g. `coproduce manage migrate`)
 
@@ -44,6 +45,16 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(USAGE)
         return 0
     name, rest = args[0], args[1:]
+    if name == "story":
+        # `coproduce story split FILE`: pure, never touches the database.
+        if not rest or rest[0] in ("-h", "--help"):
+            sys.stdout.write("usage: coproduce story split TRANSCRIPT [--guide default] "
+                             "[--out RESULT.json]\n")
+            return 0 if rest else 2
+        if rest[0] != "split":
+            sys.stderr.write(f"coproduce story: unknown command {rest[0]!r}; try `split`.\n")
+            return 2
+        return _load("coproduce.stories.split:cli_main")(rest[1:])
     if name in ("manage", "serve"):
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coproduce.settings")
         from django.core.management import execute_from_command_line

@@ -18,9 +18,10 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("My profile", reverse("people:my_profile")))
         items.append(("About me", reverse("diversity:about_me")))
         items.append(("My rewards", reverse("rewards:mine")))
+        items.append(("My journey", reverse("stories:mine")))
     if roles.can_see_all_projects(user) or roles.is_tenant(user):
         items.append(("Projects", reverse("projects:list")))
-    if roles.can_run_sessions(user) or roles.is_tenant(user):
+    if roles.can_run_sessions(user) or roles.is_tenant(user) or roles.can_see_all_projects(user):
         items.append(("Sessions", reverse("meetings:list")))
     items.append(("Promises", reverse("promises:list")))
     if roles.can_see_all_projects(user) or roles.is_tenant(user) or \

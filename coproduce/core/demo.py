@@ -1009,6 +1009,9 @@ def demo_build(
         from coproduce.core.demo_rewards import build_rewards_demo
 
         rewards = build_rewards_demo(seed=seed)
+        from coproduce.core.demo_stories import build_stories_demo
+
+        stories = build_stories_demo(seed=seed)
 
         people = Person.objects.filter(external_ref__startswith=REF_PREFIX)
         pool = people.filter(involvement=Involvement.ACTIVE)
@@ -1028,6 +1031,7 @@ def demo_build(
             "sign_ups_created": interests_created,
             "story": story,
             "rewards": rewards,
+            "stories": stories,
         }
         if created or logins_created or interests_created or areas_created:
             audit_record(

@@ -28,8 +28,20 @@ def audit_search(filters: dict[str, Any]) -> QuerySet[AuditEntry]:
 
 
 def tenant_home(*, user: Any) -> dict[str, Any]:
-    person = getattr(user, "person", None)
-    return {"person": person}
+    """What's coming up (invitations to future planned sessions) and what they have done."""
+    from coproduce.meetings import selectors as meetings
+    from coproduce.meetings.models import CalendarFeed
+    from coproduce.people.models import Person
+
+    person = Person.objects.filter(user_id=user.pk).first() if user.pk else None
+    if person is None:
+        return {"person": None, "upcoming": [], "history": None, "calendar_feed": None}
+    return {
+        "person": person,
+        "upcoming": meetings.person_upcoming(person),
+        "history": meetings.person_history(person),
+        "calendar_feed": CalendarFeed.objects.filter(person=person).first(),
+    }
 
 
 def staff_home(*, user: Any) -> dict[str, Any]:

@@ -36,8 +36,8 @@ class Venue(models.Model):
 
     def access_features(self) -> list[str]:
         names = ["step_free", "hearing_loop", "accessible_toilets", "parking", "public_transport"]
-        return [str(self._meta.get_field(n).verbose_name).capitalize() for n in names
-                if getattr(self, n)]
+        return [str(self._meta.get_field(n).verbose_name).capitalize()  # type: ignore[union-attr]
+                for n in names if getattr(self, n)]
 
 
 class Room(models.Model):
