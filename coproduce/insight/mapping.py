@@ -1,0 +1,250 @@
+"""Promise mapping: which promises does each item speak to?
+
+* zero-shot: similarity between the item and the promise wording (title + description);
+* supervised: once evaluators have coded items, a linear model per promise (one-vs-rest) on
+  word + character TF-IDF (+ sentence embeddings for the semantic engine), with scores calibrated
+  to probabilities (Platt scaling on cross-validated decision values) and a per-promise threshold
+  chosen on the training data to maximise F1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+from sklearn.preprocessing import normalize
+from sklearn.svm import LinearSVC
+
+from .features import TOKEN
+
+
+@dataclass
+class Mapping:
+    codes: list[str]
+    scores: np.ndarray  # n x P in [0, 1]
+    assigned: list[list[str]]
+    method: str
+    info: dict
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
+
+
+def promise_texts(promises) -> list[str]:
+    out = []
+    for p in promises:
+        t = p.title.strip()
+        if p.description:
+            t = f"{t}. {p.description.strip()}"
+        out.append(t)
+    return out
+
+
+def zero_shot(
+    texts: Sequence[str],
+    promises,
+    *,
+    item_vecs: np.ndarray | None = None,
+    embed=None,
+    margin: float | None = None,
+) -> Mapping:
+    """Score items against promise wording with no coded examples.
+
+    Semantic engine (item_vecs + embed given): cosine between sentence embeddings of the item and
+    of the promise (the mean of the embedded title and title + description). tfidf engine: cosine
+    of TF-IDF vectors fitted on items and promises together.
+    Scores go through a fixed logistic curve, so 0.5 means "just relevant"; an item is assigned
+    its best promise when that score is at least 0.5, plus any promise nearly as close; items
+    whose best score is below 0.5 are assigned to none of the promises.
+    """
+    codes = [p.code for p in promises]
+    ptexts = promise_texts(promises)
+    if item_vecs is not None and embed is not None:
+        titles = [p.title for p in promises]
+        pv = embed(titles + ptexts)
+        k = len(promises)
+        proto = normalize(pv[:k] + pv[k:])
+        sims = item_vecs @ proto.T
+        center, width = 0.22, 0.05
+        method = "zero-shot: sentence-embedding similarity to promise wording"
+    else:
+        vec = TfidfVectorizer(
+            sublinear_tf=True, token_pattern=TOKEN, stop_words="english", ngram_range=(1, 1)
+        )
+        try:
+            m = vec.fit_transform(list(texts) + ptexts)
+            xi, xp = m[: len(texts)], m[len(texts) :]
+            sims = (xi @ xp.T).toarray()
+        except ValueError:
+            sims = np.zeros((len(texts), len(promises)))
+        # character overlap catches plurals and spelling variants
+        cvec = TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(3, 5))
+        try:
+            mc = cvec.fit_transform(list(texts) + ptexts)
+            sims = 0.5 * sims + 0.5 * (mc[: len(texts)] @ mc[len(texts) :].T).toarray()
+        except ValueError:
+            pass
+        center, width = 0.12, 0.03
+        method = "zero-shot: TF-IDF similarity to promise wording"
+    scores = _sigmoid((sims - center) / width)
+    near = width if margin is None else margin
+    assigned: list[list[str]] = []
+    for i in range(len(texts)):
+        s = sims[i]
+        j = int(np.argmax(s))
+        if scores[i, j] < 0.5:
+            assigned.append([])
+            continue
+        picks = [c for c in np.argsort(-s) if scores[i, c] >= 0.5 and s[c] >= s[j] - near]
+        assigned.append([codes[c] for c in picks])
+    return Mapping(codes, scores, assigned, method, {"center": center, "width": width})
+
+
+def _features(x_tfidf: sp.csr_matrix, vecs: np.ndarray | None) -> sp.csr_matrix:
+    if vecs is None:
+        return x_tfidf
+    return sp.hstack([x_tfidf, sp.csr_matrix(vecs.astype(np.float32))]).tocsr()
+
+
+def _fit(x, y: np.ndarray, seed: int, C: float = 0.3):
+    clf = LinearSVC(C=C, class_weight="balanced", random_state=seed)
+    clf.fit(x, y)
+    return clf
+
+
+def supervised(
+    x: sp.csr_matrix,
+    codes: list[str],
+    labels: dict[int, list[str]],
+    *,
+    seed: int = 42,
+    extra_x: sp.csr_matrix | None = None,
+    extra_y: list[str] | None = None,
+    progress=None,
+) -> Mapping:
+    """Train on coded items (index -> codes), predict every item.
+
+    x: feature rows for all items (TF-IDF, optionally with embeddings).
+    extra_x/extra_y: extra training rows (the promise wording itself), so promises with few
+    coded items still get a sensible model.
+    """
+    n, k = x.shape[0], len(codes)
+    cidx = {c: j for j, c in enumerate(codes)}
+    tr = np.array(sorted(labels))
+    ymat = np.zeros((len(tr), k), dtype=np.int8)
+    for r, i in enumerate(tr):
+        for c in labels[int(i)]:
+            ymat[r, cidx[c]] = 1
+    single = bool((ymat.sum(axis=1) == 1).all())
+    xt = x[tr]
+    if extra_x is not None and extra_y is not None:
+        ey = np.zeros((extra_x.shape[0], k), dtype=np.int8)
+        for r, c in enumerate(extra_y):
+            ey[r, cidx[c]] = 1
+    # cross-validated decision values -> Platt scaling + thresholds (on the training data only)
+    folds = min(5, max(2, int(ymat.sum(axis=0)[ymat.sum(axis=0) > 0].min()))) if len(tr) >= 4 else 0
+    folds = min(folds, 3 if len(tr) > 2000 else 5)
+    dec_cv = np.zeros((len(tr), k))
+    have_cv = np.zeros(len(tr), dtype=bool)
+    if folds >= 2:
+        kf = KFold(n_splits=folds, shuffle=True, random_state=seed)
+        for a, b in kf.split(tr):
+            d = _decision(xt[a], ymat[a], xt[b], seed, extra_x, ey if extra_x is not None else None)
+            dec_cv[b] = d
+            have_cv[b] = True
+            if progress:
+                progress(1)
+    platt: list[tuple[float, float]] = []
+    thresholds = np.full(k, 0.5)
+    for j in range(k):
+        yj = ymat[have_cv, j]
+        dj = dec_cv[have_cv, j]
+        if have_cv.sum() >= 4 and 0 < yj.sum() < len(yj):
+            lr = LogisticRegression(C=1e4, max_iter=1000)
+            lr.fit(dj.reshape(-1, 1), yj)
+            a_, b_ = float(lr.coef_[0, 0]), float(lr.intercept_[0])
+            p = _sigmoid(a_ * dj + b_)
+            thresholds[j] = _best_threshold(p, yj)
+        else:
+            a_, b_ = 2.0, 0.0
+        platt.append((a_, b_))
+    d_all = _decision(xt, ymat, x, seed, extra_x, ey if extra_x is not None else None)
+    if progress:
+        progress(1)
+    a_arr = np.array([p[0] for p in platt])
+    b_arr = np.array([p[1] for p in platt])
+    scores = _sigmoid(d_all * a_arr + b_arr)
+    assigned: list[list[str]] = []
+    for i in range(n):
+        if i in labels:
+            assigned.append(list(labels[i]))
+            continue
+        s = scores[i]
+        if single:
+            picks = [int(np.argmax(s))]
+        else:
+            picks = [j for j in np.argsort(-s) if s[j] >= thresholds[j]]
+            if not picks:
+                picks = [int(np.argmax(s))]
+        assigned.append([codes[j] for j in picks])
+    for i, cs in labels.items():
+        scores[i] = 0.0
+        for c in cs:
+            scores[i, cidx[c]] = 1.0
+    info = {
+        "trained_on": int(len(tr)),
+        "cv_folds": int(folds),
+        "single_label": single,
+        "thresholds": {c: round(float(t), 3) for c, t in zip(codes, thresholds, strict=True)},
+    }
+    method = "supervised: one-vs-rest linear SVM, Platt-calibrated, thresholds from training data"
+    return Mapping(codes, scores, assigned, method, info)
+
+
+def _decision(xa, ya: np.ndarray, xb, seed: int, ex=None, ey=None) -> np.ndarray:
+    if ex is not None and ey is not None:
+        xa = sp.vstack([xa, ex]).tocsr()
+        ya = np.vstack([ya, ey])
+    out = np.full((xb.shape[0], ya.shape[1]), -1.0)
+    single = bool((ya.sum(axis=1) == 1).all())
+    present = [j for j in range(ya.shape[1]) if ya[:, j].any()]
+    if single and len(present) >= 2:
+        y = ya.argmax(axis=1)
+        clf = _fit(xa, y, seed)
+        d = clf.decision_function(xb)
+        if d.ndim == 1:  # binary case
+            d = np.vstack([-d, d]).T
+        for col, cls in enumerate(clf.classes_):
+            out[:, int(cls)] = d[:, col]
+        return out
+    for j in present:
+        yj = ya[:, j]
+        if yj.all():
+            out[:, j] = 1.0
+            continue
+        clf = _fit(xa, yj, seed)
+        out[:, j] = clf.decision_function(xb)
+    return out
+
+
+def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    best_t, best_f = 0.5, -1.0
+    for t in np.linspace(0.05, 0.95, 19):
+        pred = p >= t
+        tp = float((pred & (y == 1)).sum())
+        fp = float((pred & (y == 0)).sum())
+        fn = float((~pred & (y == 1)).sum())
+        f = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f > best_f + 1e-9:
+            best_t, best_f = float(t), f
+    return best_t
+
+
+def feature_matrix(x_tfidf: sp.csr_matrix, vecs: np.ndarray | None) -> sp.csr_matrix:
+    return _features(x_tfidf, vecs)

@@ -1,0 +1,137 @@
+"""Themes and promise mapping with the model-free tfidf engine."""
+
+import re
+
+import numpy as np
+
+from coproduce.insight.embed import EmbeddingCache
+from coproduce.insight.engine import analyse
+from coproduce.insight.io import Promise
+
+from .helpers import make_items
+
+PROMISES = [
+    Promise("P1", "Repairs fixed quickly", "We mend repairs like boilers and windows fast"),
+    Promise("P2", "Quiet homes", "We act on noise and noisy neighbours at night"),
+    Promise("P3", "Staff who listen", "Our staff are kind and listen to tenants"),
+]
+TOPIC_CODE = {"repairs": "P1", "noise": "P2", "staff": "P3"}
+
+
+def _data(per_topic=20, seed=0):
+    rows = make_items(per_topic, seed)
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+
+
+def test_themes_recover_topics_with_plain_labels_and_quotes():
+    ids, texts, topics = _data()
+    d = analyse(ids, texts, engine="tfidf", n_themes=3, seed=1)
+    assert len(d["themes"]) == 3
+    assert d["outlier_share"] < 0.10
+    by_id = dict(zip(ids, topics, strict=True))
+    purities, majors = [], set()
+    for th in d["themes"]:
+        members = [it["id"] for it in d["items"] if it["theme"] == th["id"]]
+        assert th["size"] == len(members)
+        # a theme is (mostly) one topic
+        counts = {t: sum(by_id[m] == t for m in members) for t in TOPIC_CODE}
+        majors.add(max(counts, key=counts.get))
+        purities.append(max(counts.values()) / len(members))
+        # plain words: letters and spaces, no ids / underscores / numbers-as-prefix
+        assert re.fullmatch(r"[a-z][a-z' ,()&-]*", th["label"]), th["label"]
+        assert "_" not in th["label"] and len(th["label"].split()) <= 10
+        assert th["keywords"]
+        assert 3 <= len(th["quotes"]) <= 5
+        assert len(set(th["quotes"])) == len(th["quotes"])
+        assert set(th["quotes"]) <= set(members)  # traceable to its own comments
+    assert majors == set(TOPIC_CODE)  # each topic leads a theme
+    assert np.mean(purities) >= 0.7
+
+
+def test_auto_number_of_themes_and_almost_all_items_in_a_theme():
+    ids, texts, _ = _data(per_topic=40)
+    d = analyse(ids, texts, engine="tfidf", seed=3)
+    assert 2 <= len(d["themes"]) <= 10
+    assert d["outlier_share"] < 0.10
+    assert sum(th["size"] for th in d["themes"]) == sum(
+        it["theme"] is not None for it in d["items"]
+    )
+
+
+def test_deterministic_for_a_seed():
+    ids, texts, _ = _data()
+    a = analyse(ids, texts, engine="tfidf", seed=7)
+    b = analyse(ids, texts, engine="tfidf", seed=7)
+    assert a["themes"] == b["themes"]
+    assert a["items"] == b["items"]
+
+
+def test_tiny_inputs_do_not_crash():
+    for n in (1, 2, 5):
+        d = analyse([f"i{i}" for i in range(n)], ["rent is high"] * n, engine="tfidf")
+        assert len(d["items"]) == n
+
+
+def test_zero_shot_maps_and_allows_none():
+    ids, texts, topics = _data()
+    ids.append("odd")
+    texts.append("Qwerty zxcvb plonk")
+    d = analyse(ids, texts, promises=PROMISES, engine="tfidf")
+    by = {it["id"]: it for it in d["items"]}
+    assert by["odd"]["assigned"] == []
+    hits = [TOPIC_CODE[t] in by[i]["assigned"] for i, t in zip(ids, topics, strict=False)]
+    assert np.mean(hits) >= 0.5  # the word-overlap engine is the weak one
+    for it in d["items"]:
+        assert all(0.0 <= s <= 1.0 for s in it["scores"].values())
+
+
+def _supervised_accuracy(n_labelled):
+    ids, texts, topics = _data(per_topic=30, seed=5)
+    labels = {}
+    per = {t: 0 for t in TOPIC_CODE}
+    for i, t in zip(ids, topics, strict=True):
+        if per[t] < n_labelled:
+            labels[i] = [TOPIC_CODE[t]]
+            per[t] += 1
+    d = analyse(ids, texts, promises=PROMISES, labels=labels, engine="tfidf")
+    test = [(it, t) for it, t in zip(d["items"], topics, strict=True) if it["id"] not in labels]
+    for it, _ in test:
+        assert all(0.0 <= s <= 1.0 for s in it["scores"].values())
+    return np.mean([TOPIC_CODE[t] in it["assigned"] for it, t in test]), d
+
+
+def test_supervised_learns_and_improves_with_more_coded_items():
+    few, _ = _supervised_accuracy(1)
+    many, d = _supervised_accuracy(12)
+    assert many >= 0.9
+    assert many >= few
+    assert "thresholds" in d["mapping"]
+
+
+def test_supervised_multilabel():
+    ids, texts, topics = _data(per_topic=20, seed=2)
+    ids.append("both")
+    texts.append("Loud neighbours at night and the boiler repair took weeks")
+    labels = {}
+    for i, t in list(zip(ids, topics, strict=False))[:45]:
+        labels[i] = [TOPIC_CODE[t]]
+    # some items carry two codes
+    extra = [i for i in labels if i.startswith("repairs")][:4]
+    for i in extra:
+        labels[i] = ["P1", "P2"]
+    d = analyse(ids, texts, promises=PROMISES, labels=labels, engine="tfidf")
+    by = {it["id"]: it for it in d["items"]}
+    assert by[extra[0]]["assigned"] == ["P1", "P2"]  # coded items keep their codes
+    assert by["both"]["assigned"]
+    assert d["mapping"]["single_label"] is False
+
+
+def test_embedding_cache_roundtrip(tmp_path):
+    c = EmbeddingCache("m", root=tmp_path)
+    keys = [bytes([i]) * 32 for i in range(3)]
+    vecs = np.arange(12, dtype=np.float32).reshape(3, 4)
+    c.put_many(keys, vecs)
+    c2 = EmbeddingCache("m", root=tmp_path)
+    got = c2.get_many(keys + [b"x" * 32])
+    assert got[3] is None
+    np.testing.assert_array_equal(np.vstack(got[:3]), vecs)
