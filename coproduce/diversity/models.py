@@ -215,3 +215,25 @@ class QuickQuestionRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} for {self.question}"
+
+
+class ProjectParticipation(models.Model):
+    """How often each person took part in each project, and when they first did.
+
+    Kept up to date by database triggers on attendances and sessions (see migration 0002),
+    so every way of writing attendance (forms, imports, bulk loads) is counted, and the
+    dashboard never has to scan every attendance.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    attendances = models.PositiveIntegerField()
+    first_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "project"],
+                                               name="one_participation_row")]
+        indexes = [models.Index(fields=["project", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.project_id}: {self.attendances}"

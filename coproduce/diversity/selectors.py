@@ -315,8 +315,16 @@ def _scope_filter(
 def participant_ids(
     *, project: Any = None, start: dt.date | None = None, end: dt.date | None = None
 ) -> Any:
+    """Everyone who took part in the scope, as a subquery of person ids."""
+    from coproduce.diversity.models import ProjectParticipation
     from coproduce.meetings.models import Attendance
 
+    if start is None and end is None:
+        # The trigger-maintained summary: one row per person and project, not per session.
+        rows = ProjectParticipation.objects.filter(attendances__gt=0)
+        if project is not None:
+            rows = rows.filter(project=project)
+        return rows.values("person_id")
     return Attendance.objects.filter(_scope_filter(project=project, start=start, end=end)).values(
         "person_id"
     )
@@ -348,7 +356,39 @@ def _population_from_counts(area: Any, tenure: str) -> dict[str, Counter[str]]:
     return result
 
 
-def population_profile(*, area: Any = None, tenure: str = "") -> dict[str, Counter[str]]:
+def _cache_key(prefix: str, *parts: Any) -> str:
+    import hashlib
+
+    raw_key = ":".join(str(p) for p in parts)
+    return f"{prefix}:" + hashlib.sha256(raw_key.encode()).hexdigest()[:40]
+
+
+def _data_stamp() -> str:
+    """Changes whenever anyone's profile or equality answers change (read from indexes and
+    small tables, so it is cheap on every request). The app never deletes people; a deletion
+    made outside it shows within the cache's hour."""
+    stamp = Person.objects.aggregate(n=models_max("id"), last=models_max("updated_at"))
+    return f"{stamp['n']}:{stamp['last']}:{_equality_stamp()}:{timezone.localdate()}"
+
+
+def _participation_stamp() -> str:
+    """Changes whenever an attendance is added, removed or moved (the summary table is kept
+    by database triggers) or a session is changed."""
+    from django.db.models import Sum
+
+    from coproduce.diversity.models import ProjectParticipation
+    from coproduce.meetings.models import Meeting
+
+    p = ProjectParticipation.objects.aggregate(
+        n=Count("id"), total=Sum("attendances"), last=models_max("first_at")
+    )
+    m = Meeting.objects.aggregate(last=models_max("updated_at"), n=Count("id"))
+    return f"{p['n']}:{p['total']}:{p['last']}:{m['last']}:{m['n']}"
+
+
+def population_profile(
+    *, area: Any = None, tenure: str = "", stamp: str | None = None
+) -> dict[str, Counter[str]]:
     """Counts per characteristic of everyone we serve (cached; refreshed when people change)."""
     from django.core.cache import cache
 
@@ -357,16 +397,11 @@ def population_profile(*, area: Any = None, tenure: str = "") -> dict[str, Count
         people = people.filter(area=area)
     if tenure:
         people = people.filter(tenure=tenure)
-    stamp = Person.objects.aggregate(n=Count("id"), last=models_max("updated_at"))
-    eq_stamp = _equality_stamp()
-    import hashlib
-
-    raw_key = f"{getattr(area, 'pk', '')}:{tenure}:{stamp['n']}:{stamp['last']}:{eq_stamp}"
-    key = "population:" + hashlib.sha256(raw_key.encode()).hexdigest()[:40]
+    key = _cache_key("population", getattr(area, "pk", ""), tenure, stamp or _data_stamp())
     cached = cache.get(key)
     if cached is None:
         cached = _population_counters(people, timezone.localdate())
-        cache.set(key, cached, 24 * 3600)
+        cache.set(key, cached, 3600)
     # Where an aggregate count was entered for a characteristic, it is the reference.
     merged = dict(cached)
     for characteristic, counter in _population_from_counts(area, tenure).items():
@@ -397,14 +432,34 @@ def dashboard(
     area: Any = None,
     tenure: str = "",
 ) -> Dashboard:
+    from django.core.cache import cache
+
     today = timezone.localdate()
-    population = population_profile(area=area, tenure=tenure)
-    people = Person.objects.filter(id__in=participant_ids(project=project, start=start, end=end))
-    if area:
-        people = people.filter(area=area)
-    if tenure:
-        people = people.filter(tenure=tenure)
-    participants = _population_counters(people, today)
+    stamp = _data_stamp()
+    population = population_profile(area=area, tenure=tenure, stamp=stamp)
+    # Participants' figures are cached too, keyed on exactly what they depend on, so they are
+    # worked out again as soon as anyone's attendance, profile or answers change.
+    key = _cache_key(
+        "participants",
+        getattr(project, "pk", ""),
+        start,
+        end,
+        getattr(area, "pk", ""),
+        tenure,
+        stamp,
+        _participation_stamp(),
+    )
+    participants = cache.get(key)
+    if participants is None:
+        people = Person.objects.filter(
+            id__in=participant_ids(project=project, start=start, end=end)
+        )
+        if area:
+            people = people.filter(area=area)
+        if tenure:
+            people = people.filter(tenure=tenure)
+        participants = _population_counters(people, today)
+        cache.set(key, participants, 3600)
     sources = set(PopulationCount.objects.values_list("characteristic", flat=True).distinct())
     tables = [
         build_table(
@@ -556,38 +611,33 @@ def _quarter(day: dt.date) -> str:
 
 
 def concentration(*, raw: bool, multi_project_n: int = 2) -> Concentration:
-    from django.db.models import Min
+    """How concentrated taking part is, from the per-project participation summary."""
+    from coproduce.diversity.models import ProjectParticipation
 
-    from coproduce.meetings.models import Attendance
-
-    per_person = list(
-        Attendance.objects.values("person_id")
-        .annotate(n=Count("id"), first=Min("meeting__starts_at"))
-        .order_by()
+    rows = list(
+        ProjectParticipation.objects.filter(attendances__gt=0).values_list(
+            "person_id", "project__title", "attendances", "first_at"
+        )
     )
-    counts = sorted((row["n"] for row in per_person), reverse=True)
+    per_person: dict[int, int] = defaultdict(int)
+    first_seen: dict[int, dt.datetime] = {}
+    projects_of: Counter[int] = Counter()
+    for person_id, _title, attendances, first_at in rows:
+        per_person[person_id] += attendances
+        projects_of[person_id] += 1
+        if person_id not in first_seen or first_at < first_seen[person_id]:
+            first_seen[person_id] = first_at
+    counts = sorted(per_person.values(), reverse=True)
     total = sum(counts)
     top = counts[: max(1, round(len(counts) / 10))] if counts else []
     top_share = (sum(top) / total) if total else None
     quarters: Counter[str] = Counter(
-        _quarter(timezone.localtime(row["first"]).date()) for row in per_person
+        _quarter(timezone.localtime(first).date()) for first in first_seen.values()
     )
-    first_by_project = (
-        Attendance.objects.values("meeting__project__title", "person_id")
-        .annotate(first=Min("meeting__starts_at"))
-        .order_by()
-    )
-    first_seen = {row["person_id"]: row["first"] for row in per_person}
     project_people: dict[str, list[bool]] = defaultdict(list)
-    for row in first_by_project:
-        project_people[row["meeting__project__title"]].append(
-            row["first"] == first_seen[row["person_id"]]
-        )
-    projects_per_person = Counter(
-        pid
-        for pid, _ in Attendance.objects.values_list("person_id", "meeting__project_id").distinct()
-    )
-    multi = sum(1 for n in projects_per_person.values() if n >= multi_project_n)
+    for person_id, title, _attendances, first_at in rows:
+        project_people[title].append(first_at == first_seen[person_id])
+    multi = sum(1 for n in projects_of.values() if n >= multi_project_n)
     today = timezone.localdate()
     since: Counter[str] = Counter()
     for first in first_seen.values():

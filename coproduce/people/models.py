@@ -135,7 +135,8 @@ class Person(ChannelsDisplayMixin, models.Model):
     )
     involved_since = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: the dashboard's cached profile of the people we serve is keyed on the latest change.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
