@@ -611,7 +611,20 @@ def _quarter(day: dt.date) -> str:
 
 
 def concentration(*, raw: bool, multi_project_n: int = 2) -> Concentration:
-    """How concentrated taking part is, from the per-project participation summary."""
+    """How concentrated taking part is (cached until any attendance changes)."""
+    from django.core.cache import cache
+
+    key = _cache_key(
+        "concentration", raw, multi_project_n, _participation_stamp(), timezone.localdate()
+    )
+    result = cache.get(key)
+    if result is None:
+        result = _concentration(raw=raw, multi_project_n=multi_project_n)
+        cache.set(key, result, 3600)
+    return result  # type: ignore[no-any-return]
+
+
+def _concentration(*, raw: bool, multi_project_n: int) -> Concentration:
     from coproduce.diversity.models import ProjectParticipation
 
     rows = list(

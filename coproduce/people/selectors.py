@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
 
 from coproduce.people.models import Interest, InterestStatus, Person
 
@@ -34,6 +35,10 @@ def person_search(filters: dict[str, Any]) -> QuerySet[Person]:
         people = people.filter(tenure=filters["tenure"])
     if filters.get("involvement"):
         people = people.filter(involvement=filters["involvement"])
+    if q:
+        # Sorting on an expression stops PostgreSQL walking the whole name index to find the
+        # few matches; it finds them with the search indexes and sorts those instead.
+        return people.order_by(Upper("last_name"), Upper("first_name"), "id")
     return people.order_by("last_name", "first_name", "id")
 
 
