@@ -70,6 +70,9 @@ class HealthCheck(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set while a retraining of the promise mapping is queued, so a burst of hand codings
+    # queues one retraining, not one each.
+    remap_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-year", "-id"]

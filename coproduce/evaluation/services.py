@@ -597,7 +597,11 @@ def coding_add(
         from coproduce.evaluation.tasks import remap_promises
 
         check_id = item.health_check_id
-        transaction.on_commit(lambda: remap_promises.enqueue(check_id))
+        queued = HealthCheck.objects.filter(pk=check_id, remap_requested_at__isnull=True).update(
+            remap_requested_at=timezone.now()
+        )
+        if queued:  # otherwise a retraining is already waiting and will include this coding
+            transaction.on_commit(lambda: remap_promises.enqueue(check_id))
     return coding
 
 
@@ -607,6 +611,8 @@ def remap_execute(check_id: int) -> int:
     from coproduce.insight.io import Promise as InsightPromise
 
     check = HealthCheck.objects.select_related("promise_set").get(pk=check_id)
+    # From here on, a new hand coding queues a fresh retraining.
+    HealthCheck.objects.filter(pk=check_id).update(remap_requested_at=None)
     labels = promise_labels(check)
     if not labels:
         return 0

@@ -322,3 +322,32 @@ def test_follow_up_board_response_and_actions(client, users, check):
         {"action": "respond", "recommendation": rec.pk, "response": "x", "agreed": "no"},
     )
     assert response.status_code == 403
+
+
+def test_a_burst_of_hand_codings_queues_one_retraining(
+    users, group, check, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    alice = group["members"][0]
+    promise = check.promise_set.promises.first()
+    items = [
+        services.evidence_add(
+            check=check,
+            kind="interview",
+            source="Interview",
+            text=f"Note {n} about repairs.",
+            gathered_on=dt.date(2026, 5, 1),
+            person=None,
+            actor=users["carol"],
+        )
+        for n in range(5)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        for item in items:
+            services.coding_add(item=item, coder=alice, actor=None, theme=None, promise=promise)
+    assert DBTaskResult.objects.filter(task_path__endswith="remap_promises").count() == 1
+    services.remap_execute(check.pk)  # the worker starts: the next coding queues again
+    with django_capture_on_commit_callbacks(execute=True):
+        services.coding_add(item=items[0], coder=alice, actor=None, theme=None, promise=promise)
+    assert DBTaskResult.objects.filter(task_path__endswith="remap_promises").count() == 2
