@@ -79,8 +79,12 @@ def main() -> int:
         t = time.perf_counter()
         _add_attendances(args.attendances)
         setup["attendances_seconds"] = round(time.perf_counter() - t, 1)
-    result = {"people": args.people, "attendances": args.attendances, "setup": setup,
-              "pages": _measure(args.repeat)}
+    result = {
+        "people": args.people,
+        "attendances": args.attendances,
+        "setup": setup,
+        "pages": _measure(args.repeat),
+    }
     print(json.dumps(result, indent=2))
     out = ROOT / "benchmarks" / "out"
     if out.is_dir():
@@ -108,23 +112,35 @@ def _add_attendances(total: int) -> None:
     project = Project.objects.order_by("id").first()
     london = ZoneInfo("Europe/London")
     start = dt.datetime(2019, 1, 7, 18, 0, tzinfo=london)
-    meetings = Meeting.objects.bulk_create([
-        Meeting(project=project, title=f"Bench session {i}", channel="online",
-                starts_at=start + dt.timedelta(days=i), ends_at=start + dt.timedelta(
-                    days=i, hours=2), joining_link="https://meet.example.org/x", status="held")
-        for i in range(2000)])
+    meetings = Meeting.objects.bulk_create(
+        [
+            Meeting(
+                project=project,
+                title=f"Bench session {i}",
+                channel="online",
+                starts_at=start + dt.timedelta(days=i),
+                ends_at=start + dt.timedelta(days=i, hours=2),
+                joining_link="https://meet.example.org/x",
+                status="held",
+            )
+            for i in range(2000)
+        ]
+    )
     people = list(Person.objects.order_by("?").values_list("id", flat=True)[:25_000])
     per_meeting = max(1, total // len(meetings))
     buffer = io.StringIO()
     for meeting in meetings:
         for person_id in rng.sample(people, min(per_meeting, len(people))):
-            buffer.write(f"{meeting.pk}\t{person_id}\tonline\t120\tin_person\tf\t\\N\t"
-                         f"{meeting.starts_at.isoformat()}\n")
+            buffer.write(
+                f"{meeting.pk}\t{person_id}\tonline\t120\tin_person\tf\t\\N\t"
+                f"{meeting.starts_at.isoformat()}\n"
+            )
     buffer.seek(0)
     with connection.cursor() as cursor:
         with cursor.copy(
             "COPY meetings_attendance (meeting_id, person_id, took_part_via, minutes, "
-            "recorded_via, on_behalf, recorded_by_id, recorded_at) FROM STDIN") as copy:
+            "recorded_via, on_behalf, recorded_by_id, recorded_at) FROM STDIN"
+        ) as copy:
             copy.write(buffer.read())
         cursor.execute("ANALYZE")
 
@@ -167,10 +183,14 @@ def _measure(repeat: int) -> dict[str, object]:
                 response = client.get(path)
                 times.append((time.perf_counter() - t) * 1000)
         median = statistics.median(times)
-        results[name] = {"path": path, "median_ms": round(median, 1),
-                         "max_ms": round(max(times), 1), "queries": len(queries),
-                         "target_ms": target,
-                         "meets_target": None if target is None else median < target}
+        results[name] = {
+            "path": path,
+            "median_ms": round(median, 1),
+            "max_ms": round(max(times), 1),
+            "queries": len(queries),
+            "target_ms": target,
+            "meets_target": None if target is None else median < target,
+        }
     return results
 
 

@@ -48,25 +48,44 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     user = User.objects.create_user("bench@example.org", "x", full_name="Bench", role="coordinator")
     project = Project.objects.create(title="Promises", purpose="x", owner=user)
-    promise_set = PromiseSet.objects.create(project=project, title="Promises",
-                                            status="published")
-    titles = ["Listen and act", "Keep you informed", "Treat you with respect",
-              "Put things right", "Safe, warm homes", "Stronger communities", "Repairs on time",
-              "Clean and safe estates", "Value for money", "Support when you need it"]
-    promises = [Promise.objects.create(promise_set=promise_set, title=t, position=i,
-                                       wording=f"We will {t.lower()}.")
-                for i, t in enumerate(titles)]
+    promise_set = PromiseSet.objects.create(project=project, title="Promises", status="published")
+    titles = [
+        "Listen and act",
+        "Keep you informed",
+        "Treat you with respect",
+        "Put things right",
+        "Safe, warm homes",
+        "Stronger communities",
+        "Repairs on time",
+        "Clean and safe estates",
+        "Value for money",
+        "Support when you need it",
+    ]
+    promises = [
+        Promise.objects.create(
+            promise_set=promise_set, title=t, position=i, wording=f"We will {t.lower()}."
+        )
+        for i, t in enumerate(titles)
+    ]
     evaluator = Person.objects.create(first_name="Eva", last_name="Luator")
     ProjectMember.objects.create(project=project, person=evaluator, joined_on=dt.date(2025, 1, 1))
-    check = services.check_create(promise_set=promise_set, year=2026, title="Bench check",
-                                  scale="rag", actor=user)
+    check = services.check_create(
+        promise_set=promise_set, year=2026, title="Bench check", scale="rag", actor=user
+    )
     figures: dict[str, float] = {}
     rng = random.Random(3)
     data = _survey_csv(args.items, rng, 2026)
     t = time.perf_counter()
-    services.evidence_import(check=check, kind="survey", data=data, filename="survey.csv",
-                             title="Survey", gathered_on=dt.date(2026, 6, 1), person=evaluator,
-                             actor=user)
+    services.evidence_import(
+        check=check,
+        kind="survey",
+        data=data,
+        filename="survey.csv",
+        title="Survey",
+        gathered_on=dt.date(2026, 6, 1),
+        person=evaluator,
+        actor=user,
+    )
     figures["import_seconds"] = round(time.perf_counter() - t, 2)
     t = time.perf_counter()
     run = services.theme_run_start(check=check, actor=user, engine=args.engine)
@@ -76,17 +95,33 @@ def main() -> int:
     figures["engine_seconds"] = run.seconds
     for promise in promises:
         quotes = list(check.evidence.filter(codings__promise=promise).distinct()[:3])
-        services.judgement_save(check=check, promise=promise, person=evaluator,
-                                expected_version=None, actor=None,
-                                data={"rating": rng.choice(["red", "amber", "green"]),
-                                      "narrative": "What we found. " * 20, "quotes": quotes})
+        services.judgement_save(
+            check=check,
+            promise=promise,
+            person=evaluator,
+            expected_version=None,
+            actor=None,
+            data={
+                "rating": rng.choice(["red", "amber", "green"]),
+                "narrative": "What we found. " * 20,
+                "quotes": quotes,
+            },
+        )
     t = time.perf_counter()
     pdf = report.render_pdf(check)
     figures["pdf_seconds"] = round(time.perf_counter() - t, 2)
-    result = {"items": check.evidence.count(), "promises": len(promises),
-              "engine": run.engine, "run_status": run.status, "themes": check.themes.count(),
-              "outlier_share": run.outlier_share, "pdf_bytes": len(pdf), **figures,
-              "pdf_target_seconds": 10, "meets_pdf_target": figures["pdf_seconds"] < 10}
+    result = {
+        "items": check.evidence.count(),
+        "promises": len(promises),
+        "engine": run.engine,
+        "run_status": run.status,
+        "themes": check.themes.count(),
+        "outlier_share": run.outlier_share,
+        "pdf_bytes": len(pdf),
+        **figures,
+        "pdf_target_seconds": 10,
+        "meets_pdf_target": figures["pdf_seconds"] < 10,
+    }
     print(json.dumps(result, indent=2))
     return 0
 

@@ -48,8 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     if name == "story":
         # `coproduce story split FILE`: pure, never touches the database.
         if not rest or rest[0] in ("-h", "--help"):
-            sys.stdout.write("usage: coproduce story split TRANSCRIPT [--guide default] "
-                             "[--out RESULT.json]\n")
+            sys.stdout.write(
+                "usage: coproduce story split TRANSCRIPT [--guide default] [--out RESULT.json]\n"
+            )
             return 0 if rest else 2
         if rest[0] != "split":
             sys.stderr.write(f"coproduce story: unknown command {rest[0]!r}; try `split`.\n")

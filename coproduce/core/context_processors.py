@@ -24,8 +24,11 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
     if roles.can_run_sessions(user) or roles.is_tenant(user) or roles.can_see_all_projects(user):
         items.append(("Sessions", reverse("meetings:list")))
     items.append(("Promises", reverse("promises:list")))
-    if roles.can_see_all_projects(user) or roles.is_tenant(user) or \
-            roles.can_read_equality_records(user):
+    if (
+        roles.can_see_all_projects(user)
+        or roles.is_tenant(user)
+        or roles.can_read_equality_records(user)
+    ):
         items.append(("Health checks", reverse("evaluation:list")))
     if roles.can_request_support(user):
         items.append(("Ask for help", reverse("projects:support_list")))

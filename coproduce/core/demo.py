@@ -1004,8 +1004,9 @@ def demo_build(
         interests_created = _ensure_sign_ups()
         from coproduce.core.demo_story import build_story
 
-        story = build_story(plan=plan, seed=seed,
-                            logins={login.key: login.email for login in DEMO_LOGINS})
+        story = build_story(
+            plan=plan, seed=seed, logins={login.key: login.email for login in DEMO_LOGINS}
+        )
         from coproduce.core.demo_rewards import build_rewards_demo
 
         rewards = build_rewards_demo(seed=seed)

@@ -814,20 +814,42 @@ def _support_requests(colleague: User, rng: random.Random) -> int:
 
 
 PROMISES = [
-    ("Listen and act", "We aim to listen to tenants' views where possible.",
-     "We will always listen to you, and we will act on what you tell us.",
-     "You will see what changed because of what you said, in our 'you said, we did' updates."),
-    ("Keep you informed", "We will communicate with customers.",
-     "We will tell you what is happening, in plain words, and in the way you prefer.",
-     "Letters, texts, phone calls or online: you choose."),
-    ("Treat you with respect", "Customers will be treated fairly.",
-     "We will treat you fairly and with respect, whoever you are.", ""),
-    ("Put things right", "We will deal with complaints in line with policy.",
-     "When we get it wrong, we will say sorry, put it right quickly and learn from it.", ""),
-    ("Safe, warm homes", "We will maintain properties to the required standard.",
-     "We will keep your home safe and warm, and fix repairs right first time.", ""),
-    ("Stronger communities", "We will support communities.",
-     "We will work with you to make your neighbourhood a place you are proud of.", ""),
+    (
+        "Listen and act",
+        "We aim to listen to tenants' views where possible.",
+        "We will always listen to you, and we will act on what you tell us.",
+        "You will see what changed because of what you said, in our 'you said, we did' updates.",
+    ),
+    (
+        "Keep you informed",
+        "We will communicate with customers.",
+        "We will tell you what is happening, in plain words, and in the way you prefer.",
+        "Letters, texts, phone calls or online: you choose.",
+    ),
+    (
+        "Treat you with respect",
+        "Customers will be treated fairly.",
+        "We will treat you fairly and with respect, whoever you are.",
+        "",
+    ),
+    (
+        "Put things right",
+        "We will deal with complaints in line with policy.",
+        "When we get it wrong, we will say sorry, put it right quickly and learn from it.",
+        "",
+    ),
+    (
+        "Safe, warm homes",
+        "We will maintain properties to the required standard.",
+        "We will keep your home safe and warm, and fix repairs right first time.",
+        "",
+    ),
+    (
+        "Stronger communities",
+        "We will support communities.",
+        "We will work with you to make your neighbourhood a place you are proud of.",
+        "",
+    ),
 ]
 
 
@@ -854,87 +876,168 @@ def build_promises_story(*, seed: int) -> dict[str, int]:
     members = [m.person for m in project.members.select_related("person").order_by("id")]
     coordinator = project.owner
     promise_set = PromiseSet.objects.create(
-        project=project, title="Our customer promises", status="published",
-        decision_rule="majority", min_votes=3, agreed_count=6,
-        adopted_on=dt.date(2025, 9, 24), published_on=dt.date(2025, 10, 14))
-    PromiseSet.objects.filter(pk=promise_set.pk).update(
-        created_at=_at(dt.date(2024, 11, 19), 12))
+        project=project,
+        title="Our customer promises",
+        status="published",
+        decision_rule="majority",
+        min_votes=3,
+        agreed_count=6,
+        adopted_on=dt.date(2025, 9, 24),
+        published_on=dt.date(2025, 10, 14),
+    )
+    PromiseSet.objects.filter(pk=promise_set.pk).update(created_at=_at(dt.date(2024, 11, 19), 12))
     day = dt.date(2025, 1, 21)
     proposals = votes = 0
     for position, (title, draft, final, in_practice) in enumerate(PROMISES, start=1):
         proposer = members[position % len(members)]
-        promise = Promise.objects.create(promise_set=promise_set, title=title, wording=final,
-                                         in_practice=in_practice, position=position, version=2)
+        promise = Promise.objects.create(
+            promise_set=promise_set,
+            title=title,
+            wording=final,
+            in_practice=in_practice,
+            position=position,
+            version=2,
+        )
         first = Proposal.objects.create(
-            promise_set=promise_set, kind="new", title=title, wording=draft,
-            proposed_by=proposer, status="accepted", decided_by=proposer,
-            decided_at=_at(day, 20), reason="A starting point from the first workshop.")
-        PromiseVersion.objects.create(promise=promise, version=1, title=title, wording=draft,
-                                      note=f"Proposal #{first.pk} accepted by the group",
-                                      proposal=first, changed_by_person=proposer)
+            promise_set=promise_set,
+            kind="new",
+            title=title,
+            wording=draft,
+            proposed_by=proposer,
+            status="accepted",
+            decided_by=proposer,
+            decided_at=_at(day, 20),
+            reason="A starting point from the first workshop.",
+        )
+        PromiseVersion.objects.create(
+            promise=promise,
+            version=1,
+            title=title,
+            wording=draft,
+            note=f"Proposal #{first.pk} accepted by the group",
+            proposal=first,
+            changed_by_person=proposer,
+        )
         rewording = Proposal.objects.create(
-            promise_set=promise_set, kind="reword", promise=promise, base_version=1,
-            title=title, wording=final, in_practice=in_practice,
+            promise_set=promise_set,
+            kind="reword",
+            promise=promise,
+            base_version=1,
+            title=title,
+            wording=final,
+            in_practice=in_practice,
             proposed_by=members[(position * 3) % len(members)],
             via="paper" if position == 3 else "web",
             recorded_by=coordinator if position == 3 else None,
             reason="Plain words that we can hold them to: 'we will', not 'we aim to'.",
-            status="accepted", decided_at=_at(day + dt.timedelta(days=56), 20))
-        PromiseVersion.objects.create(promise=promise, version=2, title=title, wording=final,
-                                      in_practice=in_practice,
-                                      note=f"Proposal #{rewording.pk} accepted by the group",
-                                      proposal=rewording,
-                                      changed_by_person=rewording.proposed_by)
+            status="accepted",
+            decided_at=_at(day + dt.timedelta(days=56), 20),
+        )
+        PromiseVersion.objects.create(
+            promise=promise,
+            version=2,
+            title=title,
+            wording=final,
+            in_practice=in_practice,
+            note=f"Proposal #{rewording.pk} accepted by the group",
+            proposal=rewording,
+            changed_by_person=rewording.proposed_by,
+        )
         voters = rng.sample(members, min(len(members), 14))
-        Vote.objects.bulk_create([
-            Vote(proposal=rewording, person=p, choice="for" if rng.random() < 0.8 else
-                 rng.choice(["against", "abstain"])) for p in voters])
-        Comment.objects.create(proposal=rewording, person=voters[0],
-                               text="Much better. My mum would understand this one.")
+        Vote.objects.bulk_create(
+            [
+                Vote(
+                    proposal=rewording,
+                    person=p,
+                    choice="for" if rng.random() < 0.8 else rng.choice(["against", "abstain"]),
+                )
+                for p in voters
+            ]
+        )
+        Comment.objects.create(
+            proposal=rewording,
+            person=voters[0],
+            text="Much better. My mum would understand this one.",
+        )
         proposals += 2
         votes += len(voters)
         day += dt.timedelta(days=14)
     # An idea the group turned down.
     turned_down = Proposal.objects.create(
-        promise_set=promise_set, kind="new", title="Value for money",
+        promise_set=promise_set,
+        kind="new",
+        title="Value for money",
         wording="We will make sure your rent is good value for money.",
-        proposed_by=members[-1], status="rejected", decided_at=_at(dt.date(2025, 5, 20), 20),
-        reason="Rent matters to everyone.")
-    Vote.objects.bulk_create([Vote(proposal=turned_down, person=p,
-                                   choice="against" if i % 3 else "for")
-                              for i, p in enumerate(members[:12])])
-    Comment.objects.create(proposal=turned_down, person=members[2],
-                           text="Good point, but rents are set by the government: we can't "
-                                "promise what we don't control.")
+        proposed_by=members[-1],
+        status="rejected",
+        decided_at=_at(dt.date(2025, 5, 20), 20),
+        reason="Rent matters to everyone.",
+    )
+    Vote.objects.bulk_create(
+        [
+            Vote(proposal=turned_down, person=p, choice="against" if i % 3 else "for")
+            for i, p in enumerate(members[:12])
+        ]
+    )
+    Comment.objects.create(
+        proposal=turned_down,
+        person=members[2],
+        text="Good point, but rents are set by the government: we can't "
+        "promise what we don't control.",
+    )
     # The ranking: "Listen and act" first for most people.
     promises = list(promise_set.promises.order_by("position"))
     ballots = []
     for person in members:
         order = promises[:]
         rng.shuffle(order)
-        order.sort(key=lambda p: (p.position + rng.random() * 3.5))
-        ballots.append(Ballot(promise_set=promise_set, person=person,
-                              ranking=[p.pk for p in order],
-                              count=rng.choice([5, 6, 6, 6, 7, 8])))
+        order.sort(key=lambda p: p.position + rng.random() * 3.5)
+        ballots.append(
+            Ballot(
+                promise_set=promise_set,
+                person=person,
+                ranking=[p.pk for p in order],
+                count=rng.choice([5, 6, 6, 6, 7, 8]),
+            )
+        )
     Ballot.objects.bulk_create(ballots)
     # The board and the one disputed word.
     meeting = BoardMeeting.objects.create(
-        promise_set=promise_set, held_on=dt.date(2025, 9, 24), outcome="adopted",
+        promise_set=promise_set,
+        held_on=dt.date(2025, 9, 24),
+        outcome="adopted",
         recorded_by=coordinator,
-        notes="Three tenants presented the promises. The board asked about one word.")
+        notes="Three tenants presented the promises. The board asked about one word.",
+    )
     meeting.presenters.set(members[:3])
     for promise in promises:
         disputed = promise.title == "Listen and act"
         BoardPromiseDecision.objects.create(
-            meeting=meeting, promise=promise, decision="change" if disputed else "accept",
+            meeting=meeting,
+            promise=promise,
+            decision="change" if disputed else "accept",
             requested_change="Change 'always' to 'aim to'" if disputed else "",
             reason="We cannot guarantee we will always act on every view." if disputed else "",
             tenant_response="stand_by" if disputed else "",
             tenant_reason="We've done a year's worth of co-production; these are the words we "
-                          "want. 'Always listen' is the point." if disputed else "",
-            final="Adopted with the tenants' wording." if disputed else "Adopted as written.")
-    CoDesigner.objects.bulk_create([
-        CoDesigner(promise_set=promise_set, person=p, consent_to_be_named=rng.random() < 0.7,
-                   name_as=f"{p.first_name} {p.last_name[:1]}.") for p in members])
-    return {"promise_proposals": proposals + 1, "promise_votes": votes,
-            "promise_ballots": len(ballots)}
+            "want. 'Always listen' is the point."
+            if disputed
+            else "",
+            final="Adopted with the tenants' wording." if disputed else "Adopted as written.",
+        )
+    CoDesigner.objects.bulk_create(
+        [
+            CoDesigner(
+                promise_set=promise_set,
+                person=p,
+                consent_to_be_named=rng.random() < 0.7,
+                name_as=f"{p.first_name} {p.last_name[:1]}.",
+            )
+            for p in members
+        ]
+    )
+    return {
+        "promise_proposals": proposals + 1,
+        "promise_votes": votes,
+        "promise_ballots": len(ballots),
+    }

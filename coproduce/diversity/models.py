@@ -231,8 +231,9 @@ class ProjectParticipation(models.Model):
     first_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["person", "project"],
-                                               name="one_participation_row")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "project"], name="one_participation_row")
+        ]
         indexes = [models.Index(fields=["project", "person"])]
 
     def __str__(self) -> str:

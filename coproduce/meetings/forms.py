@@ -234,7 +234,9 @@ class TimeGivenForm(forms.Form):
         queryset=Project.objects.order_by("title"), empty_label="Choose a project"
     )
     on = forms.DateField(
-        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), input_formats=["%Y-%m-%d"]
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
     )
     minutes = forms.IntegerField(label="Time given (minutes)", min_value=1, max_value=24 * 60)
     what = forms.CharField(

@@ -36,8 +36,11 @@ class Venue(models.Model):
 
     def access_features(self) -> list[str]:
         names = ["step_free", "hearing_loop", "accessible_toilets", "parking", "public_transport"]
-        return [str(self._meta.get_field(n).verbose_name).capitalize()  # type: ignore[union-attr]
-                for n in names if getattr(self, n)]
+        return [
+            str(self._meta.get_field(n).verbose_name).capitalize()  # type: ignore[union-attr]
+            for n in names
+            if getattr(self, n)
+        ]
 
 
 class Room(models.Model):
@@ -74,20 +77,24 @@ class Meeting(models.Model):
     location_notes = models.CharField("Where (if not a booked room)", max_length=300, blank=True)
     agenda = models.TextField(blank=True)
     materials = models.TextField("Materials (printable)", blank=True)
-    status = models.CharField(max_length=20, choices=SessionStatus.choices,
-                              default=SessionStatus.PLANNED)
+    status = models.CharField(
+        max_length=20, choices=SessionStatus.choices, default=SessionStatus.PLANNED
+    )
     reminder_at = models.DateTimeField("Send reminders at", null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
-                                   name="meeting_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -103,8 +110,9 @@ class RoomBooking(models.Model):
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="bookings")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -128,8 +136,9 @@ class SupportRole(models.TextChoices):
 
 class SessionStaff(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="staff")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="session_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_roles"
+    )
     role = models.CharField(max_length=20, choices=SupportRole.choices)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -168,11 +177,11 @@ class Invitation(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
     invited_at = models.DateTimeField(auto_now_add=True)
-    rsvp = models.CharField(max_length=10, choices=Rsvp.choices, default=Rsvp.NO_REPLY,
-                            blank=True)
+    rsvp = models.CharField(max_length=10, choices=Rsvp.choices, default=Rsvp.NO_REPLY, blank=True)
     rsvp_via = models.CharField(max_length=10, choices=RecordedVia.choices, blank=True)
-    rsvp_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                         on_delete=models.SET_NULL, related_name="+")
+    rsvp_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     responded_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
 
@@ -193,12 +202,15 @@ class Attendance(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="attendances")
     took_part_via = models.CharField(max_length=20, choices=SessionChannel.choices)
     minutes = models.PositiveIntegerField("Time given (minutes)")
-    recorded_via = models.CharField(max_length=10, choices=RecordedVia.choices,
-                                    default=RecordedVia.IN_PERSON)
+    recorded_via = models.CharField(
+        max_length=10, choices=RecordedVia.choices, default=RecordedVia.IN_PERSON
+    )
     on_behalf = models.BooleanField(
-        default=False, help_text="Recorded by staff for someone who took part offline.")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+        default=False, help_text="Recorded by staff for someone who took part offline."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -221,8 +233,9 @@ class TimeGiven(models.Model):
     minutes = models.PositiveIntegerField("Time given (minutes)")
     what = models.CharField("What they did", max_length=300)
     on_behalf = models.BooleanField(default=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

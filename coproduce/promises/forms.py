@@ -113,7 +113,8 @@ class EditForm(forms.Form):
 
 class BoardMeetingForm(forms.Form):
     held_on = forms.DateField(
-        label="Date of the board meeting", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Date of the board meeting",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     presenters = forms.TypedMultipleChoiceField(
         label="Who presented (tenants)",

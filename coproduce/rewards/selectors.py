@@ -308,7 +308,9 @@ def person_ref(person: Person) -> str:
 def rewards_paid_total(*, start: dt.date, end: dt.date) -> Decimal:
     """Money actually paid out for work dated in [start, end], net of reversals of payments.
     Summed in Python: SQLite adds NUMERIC values as floats."""
-    entries = LedgerEntry.objects.filter(on__gte=start, on__lte=end).filter(
-        Q(kind=EntryKind.PAID) | Q(kind=EntryKind.REVERSED, reverses__kind=EntryKind.PAID)
-    ).values_list("amount", flat=True)
+    entries = (
+        LedgerEntry.objects.filter(on__gte=start, on__lte=end)
+        .filter(Q(kind=EntryKind.PAID) | Q(kind=EntryKind.REVERSED, reverses__kind=EntryKind.PAID))
+        .values_list("amount", flat=True)
+    )
     return sum(entries, Decimal("0.00"))

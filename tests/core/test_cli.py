@@ -18,7 +18,8 @@ def test_an_unknown_command_exits_2_with_one_line(capsys):
 
 
 def test_python_dash_m_is_the_same_command():
-    result = subprocess.run([sys.executable, "-m", "coproduce", "--help"], capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "coproduce", "--help"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0
     assert "import-people" in result.stdout

@@ -166,7 +166,7 @@ def test_a_second_run_adds_nothing(demo):
     assert again["people_created"] == again["logins_created"] == again["sign_ups_created"] == 0
 
 
-def test_the_same_seed_gives_the_same_people(db):
+def test_the_same_seed_gives_the_same_people(transactional_db):
     build(seed=11)
     first = people_digest()
     wipe_demo()

@@ -6,14 +6,19 @@ from hypothesis import strategies as st
 from coproduce.core.suppression import share, suppress, suppress_counts
 
 counts_strategy = st.dictionaries(
-    st.text(alphabet="abcdefgh", min_size=1, max_size=2), st.integers(0, 60), min_size=1,
+    st.text(alphabet="abcdefgh", min_size=1, max_size=2),
+    st.integers(0, 60),
+    min_size=1,
     max_size=8,
 )
 
 
 def test_small_counts_are_hidden():
     assert suppress_counts({"a": 50, "b": 12, "c": 30, "d": 3}, threshold=10) == {
-        "a": 50, "b": None, "c": 30, "d": None,
+        "a": 50,
+        "b": None,
+        "c": 30,
+        "d": None,
     }
 
 

@@ -51,5 +51,6 @@ def test_the_person_page_offers_a_login_only_to_those_who_may_give_one(login, us
     assert b"Give a login" in login("carol").get(url).content
     assert b"Give a login" not in login("fiona").get(url).content
     alice = Person.objects.get(user=users["alice"])
-    assert b"Give a login" not in login("carol").get(
-        reverse("people:detail", args=[alice.pk])).content
+    assert (
+        b"Give a login" not in login("carol").get(reverse("people:detail", args=[alice.pk])).content
+    )
