@@ -331,17 +331,29 @@ def participant_ids(
 
 
 def _population_counters(people: Any, today: dt.date) -> dict[str, Counter[str]]:
-    """One grouped query; each distinct combination is counted into every characteristic."""
+    """Two grouped queries, one for the profile columns and one for the equality answers, so
+    each returns a few thousand combinations rather than one row per person; each distinct
+    combination is counted into every characteristic that reads it."""
     counters: dict[str, Counter[str]] = {c.key: Counter() for c in CHARACTERISTICS}
-    combos = (
-        people.annotate(age_band=age_band_expression(today))
-        .values("age_band", *PERSON_COLUMNS)
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in combos:
-        for char in CHARACTERISTICS:
-            counters[char.key][char.value(row, today)] += row["n"]
+    profile = [c for c in PERSON_COLUMNS if not c.startswith("equality")]
+    answers = [c for c in PERSON_COLUMNS if c.startswith("equality")]
+    groups = [
+        (
+            [c for c in CHARACTERISTICS if not c.equality],
+            people.annotate(age_band=age_band_expression(today))
+            .values("age_band", *profile)
+            .annotate(n=Count("id"))
+            .order_by(),
+        ),
+        (
+            [c for c in CHARACTERISTICS if c.equality],
+            people.values(*answers).annotate(n=Count("id")).order_by(),
+        ),
+    ]
+    for chars, combos in groups:
+        for row in combos:
+            for char in chars:
+                counters[char.key][char.value(row, today)] += row["n"]
     return counters
 
 
