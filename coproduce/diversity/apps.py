@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class DiversityConfig(AppConfig):
     name = "coproduce.diversity"
     label = "diversity"
+
+    def ready(self) -> None:
+        from coproduce.diversity import signals
+
+        signals.connect()

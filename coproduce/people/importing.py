@@ -884,6 +884,10 @@ def import_file(
                 summary=f"Imported people from {name}{how}: {result.counts_line()}",
             )
             result.saved = True
+            # Bulk writes send no model signals: refresh the dashboard's figures ourselves.
+            from coproduce.diversity.tasks import request_warm
+
+            transaction.on_commit(request_warm)
     except _Rollback:
         assert result is not None
         result.saved = False
