@@ -107,6 +107,15 @@ def main() -> int:
         engines.append("semantic")
     label_names = sorted(set(label))
     promises = [Promise(code=name, title=name) for name in label_names]
+    # The coding frame as promise descriptions: each label's subcategory names, one phrase each
+    # (the "using the 44 subcategory names" anchor). No comment text is used.
+    subcats: dict[str, set[str]] = {}
+    for r in rows:
+        subcats.setdefault(r["label"], set()).add(r["subcategory"].strip())
+    described = [
+        Promise(code=name, title=name, description="; ".join(sorted(subcats[name])))
+        for name in label_names
+    ]
     truth = dict(zip(ids, label, strict=True))
     tr, te = train_test_split(np.arange(len(rows)), test_size=0.2, random_state=42)
     train_labels = {ids[i]: [label[i]] for i in tr}
@@ -138,11 +147,21 @@ def main() -> int:
             rz = analyse(ids, texts, promises=promises, engine=eng, seed=args.seed)
             res["zero_shot_seconds"] = round(time.perf_counter() - t, 2)
             res["zero_shot_9_labels"] = mapping_scores(rz["items"], truth, label_names)
+            res["zero_shot_self_trained_on"] = rz["mapping"].get("self_trained_on", 0)
+            t = time.perf_counter()
+            rd = analyse(ids, texts, promises=described, engine=eng, seed=args.seed)
+            res["zero_shot_described_seconds"] = round(time.perf_counter() - t, 2)
+            res["zero_shot_9_labels_with_subcategory_descriptions"] = mapping_scores(
+                rd["items"], truth, label_names
+            )
             t = time.perf_counter()
             rs = analyse(
                 ids, texts, promises=promises, labels=train_labels, engine=eng, seed=args.seed
             )
             res["supervised_seconds"] = round(time.perf_counter() - t, 2)
+            res["supervised_stages"] = rs["timings"]
+            if "encoder" in rs["mapping"]:
+                res["supervised_encoder"] = rs["mapping"]["encoder"]
             res["supervised_9_labels_80_20"] = mapping_scores(rs["items"], test_truth, label_names)
             # learning curve: the same test items, fewer coded training items
             curve = {}

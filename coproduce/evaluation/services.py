@@ -422,7 +422,6 @@ def theme_run_execute(run_id: int) -> ThemeRun:
     """The background job: theme every item and map it to the promises."""
     from coproduce.insight.engine import analyse
     from coproduce.insight.io import InputError
-    from coproduce.insight.io import Promise as InsightPromise
 
     run = ThemeRun.objects.select_related("health_check__promise_set").get(pk=run_id)
     check = run.health_check
@@ -438,14 +437,7 @@ def theme_run_execute(run_id: int) -> ThemeRun:
         result = analyse(
             [str(i) for i, _ in items],
             [t for _, t in items],
-            promises=[
-                InsightPromise(
-                    code=str(p.pk),
-                    title=p.title,
-                    description=f"{p.wording} {p.in_practice}".strip(),
-                )
-                for p in promises
-            ],
+            promises=_insight_promises(promises),
             labels=labels or None,
             engine=run.engine,
             seed=run.version,
@@ -605,10 +597,24 @@ def coding_add(
     return coding
 
 
+def _insight_promises(promises) -> list:
+    """Promises as the insight engine reads them: the title, then the wording and what it
+    means in practice as the description (each sentence of which is also matched on its own)."""
+    from coproduce.insight.io import Promise as InsightPromise
+
+    return [
+        InsightPromise(
+            code=str(p.pk),
+            title=p.title,
+            description=f"{p.wording} {p.in_practice}".strip(),
+        )
+        for p in promises
+    ]
+
+
 def remap_execute(check_id: int) -> int:
     """Retrain the promise mapping on the hand codings and re-map the items not coded by hand."""
     from coproduce.insight.engine import analyse
-    from coproduce.insight.io import Promise as InsightPromise
 
     check = HealthCheck.objects.select_related("promise_set").get(pk=check_id)
     # From here on, a new hand coding queues a fresh retraining.
@@ -618,14 +624,14 @@ def remap_execute(check_id: int) -> int:
         return 0
     items = list(check.evidence.values_list("id", "text"))
     promises = list(check.promise_set.promises.filter(dropped=False))
+    latest = check.theme_runs.filter(status=RunStatus.DONE).first()
+    # the engine the evaluators themed with (its embeddings are cached, so this is cheap)
     result = analyse(
         [str(i) for i, _ in items],
         [t for _, t in items],
-        promises=[
-            InsightPromise(code=str(p.pk), title=p.title, description=p.wording) for p in promises
-        ],
+        promises=_insight_promises(promises),
         labels=labels,
-        engine="tfidf",
+        engine=latest.engine if latest else "auto",
         n_themes=2,
     )
     by_pk = {str(p.pk): p for p in promises}
@@ -633,7 +639,6 @@ def remap_execute(check_id: int) -> int:
         Coding.objects.filter(
             item__health_check=check, by_engine=True, promise__isnull=False
         ).delete()
-        latest = check.theme_runs.filter(status=RunStatus.DONE).first()
         Coding.objects.bulk_create(
             [
                 Coding(

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +18,6 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
-from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
 from .features import TOKEN
@@ -46,34 +46,67 @@ def promise_texts(promises) -> list[str]:
     return out
 
 
+_PHRASE_SPLIT = re.compile(r"[;\n\r•|]+|(?<=[.!?])\s+")
+
+
+def promise_prototypes(promise) -> list[str]:
+    """The wordings a promise is recognised by: its title, title + description, and each phrase
+    of the description on its own (descriptions often list several things a promise covers)."""
+    title = promise.title.strip()
+    out = [title]
+    desc = (promise.description or "").strip()
+    if desc:
+        out.append(f"{title}. {desc}")
+        for ph in _PHRASE_SPLIT.split(desc):
+            ph = ph.strip(" .,-*")
+            if len(ph) >= 3 and ph not in out:
+                out.append(ph)
+    return out[:25]
+
+
+SELF_TRAIN_SHARE = 0.4  # the most confident share of each promise's items teaches the model
+SELF_TRAIN_MIN_ITEMS = 200
+SELF_TRAIN_SHARPNESS = 3.0
+
+
 def zero_shot(
     texts: Sequence[str],
     promises,
     *,
     item_vecs: np.ndarray | None = None,
     embed=None,
+    feats: sp.csr_matrix | None = None,
+    seed: int = 42,
     margin: float | None = None,
 ) -> Mapping:
     """Score items against promise wording with no coded examples.
 
-    Semantic engine (item_vecs + embed given): cosine between sentence embeddings of the item and
-    of the promise (the mean of the embedded title and title + description). tfidf engine: cosine
-    of TF-IDF vectors fitted on items and promises together.
-    Scores go through a fixed logistic curve, so 0.5 means "just relevant"; an item is assigned
-    its best promise when that score is at least 0.5, plus any promise nearly as close; items
-    whose best score is below 0.5 are assigned to none of the promises.
+    1. Similarity. Semantic engine (item_vecs + embed given): cosine between the sentence
+       embedding of the item and of each wording of the promise (title, title + description,
+       each phrase of the description), taking the closest wording. tfidf engine: cosine of
+       word and character TF-IDF vectors fitted on items and promise wording together.
+    2. Relevance. The best similarity goes through a fixed logistic curve, so 0.5 means "just
+       relevant"; items whose best score is below 0.5 are assigned to none of the promises.
+    3. Learning from the clearest cases (when there are at least 200 items and ``feats``): for
+       each promise, the 40 % of its items that are most clearly about it train a linear model
+       on the items' own words (and embeddings), which then ranks the promises for every item.
+       This picks up wording the promise text never used ("boiler" for a repairs promise).
+       It does not change which items are about none of the promises.
+    An item is assigned its best promise plus any promise nearly as strong.
     """
     codes = [p.code for p in promises]
-    ptexts = promise_texts(promises)
+    k = len(promises)
     if item_vecs is not None and embed is not None:
-        titles = [p.title for p in promises]
-        pv = embed(titles + ptexts)
-        k = len(promises)
-        proto = normalize(pv[:k] + pv[k:])
-        sims = item_vecs @ proto.T
+        protos = [promise_prototypes(p) for p in promises]
+        flat = [t for ps in protos for t in ps]
+        owner = np.array([j for j, ps in enumerate(protos) for _ in ps])
+        pv = embed(flat)
+        all_sims = item_vecs @ pv.T
+        sims = np.stack([all_sims[:, owner == j].max(axis=1) for j in range(k)], axis=1)
         center, width = 0.22, 0.05
         method = "zero-shot: sentence-embedding similarity to promise wording"
     else:
+        ptexts = promise_texts(promises)
         vec = TfidfVectorizer(
             sublinear_tf=True, token_pattern=TOKEN, stop_words="english", ngram_range=(1, 1)
         )
@@ -93,23 +126,81 @@ def zero_shot(
         center, width = 0.12, 0.03
         method = "zero-shot: TF-IDF similarity to promise wording"
     scores = _sigmoid((sims - center) / width)
-    near = width if margin is None else margin
+    n = len(texts)
+    best = sims.max(axis=1) if k else np.zeros(n)
+    relevant = best >= center
+    info: dict = {"center": center, "width": width, "self_trained_on": 0}
+    rank = np.ones_like(scores)
+    learned = _self_train(sims, relevant, feats, seed) if feats is not None else None
+    if learned is not None:
+        dec, seeds = learned
+        rank = np.exp(SELF_TRAIN_SHARPNESS * (dec - dec.max(axis=1, keepdims=True)))
+        gate = _sigmoid((best - center) / width)
+        scores = rank * gate[:, None]
+        info["self_trained_on"] = int(seeds)
+        method += ", then a model trained on the clearest matches"
+    near = 0.75 if learned is not None else None
+    wnear = width if margin is None else margin
     assigned: list[list[str]] = []
-    for i in range(len(texts)):
-        s = sims[i]
-        j = int(np.argmax(s))
-        if scores[i, j] < 0.5:
+    for i in range(n):
+        j = int(np.argmax(scores[i]))
+        if not relevant[i] or scores[i, j] < 0.5:
             assigned.append([])
             continue
-        picks = [c for c in np.argsort(-s) if scores[i, c] >= 0.5 and s[c] >= s[j] - near]
+        if near is not None:
+            picks = [c for c in np.argsort(-rank[i]) if scores[i, c] >= 0.5 and rank[i, c] >= near]
+        else:
+            s = sims[i]
+            picks = [c for c in np.argsort(-s) if scores[i, c] >= 0.5 and s[c] >= s[j] - wnear]
         assigned.append([codes[c] for c in picks])
-    return Mapping(codes, scores, assigned, method, {"center": center, "width": width})
+    return Mapping(codes, scores, assigned, method, info)
 
 
-def _features(x_tfidf: sp.csr_matrix, vecs: np.ndarray | None) -> sp.csr_matrix:
+def _self_train(
+    sims: np.ndarray, relevant: np.ndarray, feats: sp.csr_matrix, seed: int
+) -> tuple[np.ndarray, int] | None:
+    """Decision values of a linear model trained on each promise's clearest items, or None
+    when there is too little to learn from (few items, or fewer than two promises with seeds)."""
+    n, k = sims.shape
+    if n < SELF_TRAIN_MIN_ITEMS or k < 2:
+        return None
+    top = sims.argmax(axis=1)
+    seeds: list[int] = []
+    seeded: list[int] = []
+    for j in range(k):
+        idx = np.where(relevant & (top == j))[0]
+        if len(idx) < 5:
+            continue
+        cut = np.quantile(sims[idx, j], 1 - SELF_TRAIN_SHARE)
+        chosen = idx[sims[idx, j] >= cut]
+        seeds.extend(chosen.tolist())
+        seeded.append(j)
+    if len(seeded) < 2:
+        return None
+    seeds_arr = np.array(sorted(seeds))
+    clf = LinearSVC(C=0.3, random_state=seed)
+    clf.fit(feats[seeds_arr], top[seeds_arr])
+    d = clf.decision_function(feats)
+    if d.ndim == 1:
+        d = np.vstack([-d, d]).T
+    dec = np.full((n, k), -np.inf)
+    for col, cls in enumerate(clf.classes_):
+        dec[:, int(cls)] = d[:, col]
+    # promises with no clear items keep their similarity-based standing below the learned ones
+    unseeded = [j for j in range(k) if j not in set(seeded)]
+    if unseeded:
+        low = np.nanmin(np.where(np.isfinite(dec), dec, np.nan), axis=1, keepdims=True)
+        dec[:, unseeded] = low - 1.0
+    return dec, len(seeds_arr)
+
+
+def _features(
+    x_tfidf: sp.csr_matrix, vecs: np.ndarray | None, weight: float = 1.0
+) -> sp.csr_matrix:
     if vecs is None:
         return x_tfidf
-    return sp.hstack([x_tfidf, sp.csr_matrix(vecs.astype(np.float32))]).tocsr()
+    dense = sp.csr_matrix((vecs * weight).astype(np.float32))
+    return sp.hstack([x_tfidf, dense]).tocsr()
 
 
 def _fit(x, y: np.ndarray, seed: int, C: float = 0.3):
@@ -127,12 +218,17 @@ def supervised(
     extra_x: sp.csr_matrix | None = None,
     extra_y: list[str] | None = None,
     progress=None,
+    balance: bool = True,
 ) -> Mapping:
     """Train on coded items (index -> codes), predict every item.
 
     x: feature rows for all items (TF-IDF, optionally with embeddings).
     extra_x/extra_y: extra training rows (the promise wording itself), so promises with few
     coded items still get a sensible model.
+    balance: when every coded item has one code, weigh each promise's score so that the pick is
+    fair to small promises (weights chosen on held-out training scores for the best macro-F1).
+    Only meaningful when those held-out scores are honest: features learned from the coded
+    items themselves (a fine-tuned encoder) make them over-confident, so pass False then.
     """
     n, k = x.shape[0], len(codes)
     cidx = {c: j for j, c in enumerate(codes)}
@@ -180,6 +276,10 @@ def supervised(
     a_arr = np.array([p[0] for p in platt])
     b_arr = np.array([p[1] for p in platt])
     scores = _sigmoid(d_all * a_arr + b_arr)
+    prior = np.ones(k)
+    if single and have_cv.sum() >= 50 and balance:
+        p_cv = _sigmoid(dec_cv[have_cv] * a_arr + b_arr)
+        prior = _balance_weights(p_cv, ymat[have_cv].argmax(axis=1))
     assigned: list[list[str]] = []
     for i in range(n):
         if i in labels:
@@ -187,7 +287,7 @@ def supervised(
             continue
         s = scores[i]
         if single:
-            picks = [int(np.argmax(s))]
+            picks = [int(np.argmax(s * prior))]
         else:
             picks = [j for j in np.argsort(-s) if s[j] >= thresholds[j]]
             if not picks:
@@ -203,6 +303,8 @@ def supervised(
         "single_label": single,
         "thresholds": {c: round(float(t), 3) for c, t in zip(codes, thresholds, strict=True)},
     }
+    if single:
+        info["pick_weights"] = {c: round(float(w), 3) for c, w in zip(codes, prior, strict=True)}
     method = "supervised: one-vs-rest linear SVM, Platt-calibrated, thresholds from training data"
     return Mapping(codes, scores, assigned, method, info)
 
@@ -233,6 +335,36 @@ def _decision(xa, ya: np.ndarray, xb, seed: int, ex=None, ey=None) -> np.ndarray
     return out
 
 
+def _macro_f1(y: np.ndarray, pred: np.ndarray, k: int) -> float:
+    f = []
+    for j in range(k):
+        tp = float(((pred == j) & (y == j)).sum())
+        fp = float(((pred == j) & (y != j)).sum())
+        fn = float(((pred != j) & (y == j)).sum())
+        if tp + fp + fn:
+            f.append(2 * tp / (2 * tp + fp + fn))
+    return float(np.mean(f)) if f else 0.0
+
+
+def _balance_weights(p: np.ndarray, y: np.ndarray, rounds: int = 2) -> np.ndarray:
+    """Per-promise weights on the scores, chosen on held-out training scores so that picking the
+    best-weighted promise treats small promises as fairly as large ones (best macro-F1)."""
+    k = p.shape[1]
+    w = np.ones(k)
+    grid = np.exp(np.linspace(-1.0, 1.0, 21))
+    best = _macro_f1(y, (p * w).argmax(axis=1), k)
+    for _ in range(rounds):
+        for j in range(k):
+            keep = w[j]
+            for g in grid:
+                w[j] = g
+                f = _macro_f1(y, (p * w).argmax(axis=1), k)
+                if f > best + 1e-9:
+                    best, keep = f, g
+            w[j] = keep
+    return w
+
+
 def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
     best_t, best_f = 0.5, -1.0
     for t in np.linspace(0.05, 0.95, 19):
@@ -246,5 +378,7 @@ def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
     return best_t
 
 
-def feature_matrix(x_tfidf: sp.csr_matrix, vecs: np.ndarray | None) -> sp.csr_matrix:
-    return _features(x_tfidf, vecs)
+def feature_matrix(
+    x_tfidf: sp.csr_matrix, vecs: np.ndarray | None, weight: float = 1.0
+) -> sp.csr_matrix:
+    return _features(x_tfidf, vecs, weight)

@@ -6,7 +6,14 @@ import numpy as np
 
 from coproduce.insight.embed import EmbeddingCache
 from coproduce.insight.engine import analyse
+from coproduce.insight.features import tfidf_matrix
 from coproduce.insight.io import Promise
+from coproduce.insight.mapping import (
+    _balance_weights,
+    _macro_f1,
+    promise_prototypes,
+    zero_shot,
+)
 
 from .helpers import make_items
 
@@ -135,3 +142,80 @@ def test_embedding_cache_roundtrip(tmp_path):
     got = c2.get_many(keys + [b"x" * 32])
     assert got[3] is None
     np.testing.assert_array_equal(np.vstack(got[:3]), vecs)
+
+
+def test_promise_prototypes_split_the_description_into_phrases():
+    desc = "Gas checks every year; smoke alarms fitted. Damp and mould fixed"
+    p = Promise("P9", "Safe homes", desc)
+    assert promise_prototypes(p) == [
+        "Safe homes",
+        f"Safe homes. {desc}",
+        "Gas checks every year",
+        "smoke alarms fitted",
+        "Damp and mould fixed",
+    ]
+    assert promise_prototypes(Promise("P8", "Quiet homes")) == ["Quiet homes"]
+
+
+# Titles only: the wording shares few words with the comments ("music", "shouting", "officer").
+TERSE = [
+    Promise("P1", "Repairs"),
+    Promise("P2", "Noise"),
+    Promise("P3", "Staff"),
+]
+
+
+def test_zero_shot_learns_from_its_clearest_matches():
+    ids, texts, topics = _data(per_topic=80, seed=3)
+    ids.append("odd")
+    texts.append("Qwerty zxcvb plonk")
+    truth = [TOPIC_CODE[t] for t in topics]
+    x, _, _ = tfidf_matrix(texts)
+    plain = zero_shot(texts, TERSE, feats=None)
+    learned = zero_shot(texts, TERSE, feats=x, seed=1)
+    assert plain.info["self_trained_on"] == 0
+    assert learned.info["self_trained_on"] > 0
+
+    def top_hits(m):  # the promise each item is scored highest for
+        top = [m.codes[j] for j in m.scores.argmax(axis=1)]
+        return np.mean([c == t for c, t in zip(truth, top, strict=False)])
+
+    # most comments share no word with a one-word title, so similarity alone ranks them poorly;
+    # the model trained on the clear matches ranks nearly all of them right
+    assert top_hits(plain) < 0.7
+    assert top_hits(learned) >= 0.9
+    # and what it does assign (items clearly about a promise) is right
+    made = [(c, a) for c, a in zip(truth, learned.assigned, strict=False) if a]
+    assert len(made) >= 60
+    assert np.mean([c in a for c, a in made]) >= 0.95
+    assert learned.assigned[-1] == []  # about none of the promises stays none
+    assert ((learned.scores >= 0) & (learned.scores <= 1)).all()
+    # through the engine: the same behaviour, reported in the output
+    d = analyse(ids, texts, promises=TERSE, engine="tfidf")
+    assert d["mapping"]["self_trained_on"] > 0
+    assert d["items"][-1]["assigned"] == []
+
+
+def test_zero_shot_does_not_self_train_on_few_items():
+    ids, texts, _ = _data(per_topic=20)
+    d = analyse(ids, texts, promises=TERSE, engine="tfidf")
+    assert d["mapping"]["self_trained_on"] == 0
+
+
+def test_pick_weights_are_fair_to_a_small_promise():
+    rng = np.random.default_rng(0)
+    y = np.array([0] * 180 + [1] * 20)
+    p = np.column_stack([rng.uniform(0.4, 0.9, 200), rng.uniform(0.1, 0.5, 200)])
+    p[y == 1, 1] += 0.25  # the small promise's items score higher on it, but rarely win
+    w = _balance_weights(p, y)
+    before = _macro_f1(y, p.argmax(axis=1), 2)
+    after = _macro_f1(y, (p * w).argmax(axis=1), 2)
+    assert after > before + 0.05
+    assert w[1] / w[0] > 1
+
+
+def test_single_code_training_reports_its_pick_weights():
+    ids, texts, topics = _data(per_topic=30, seed=5)
+    labels = {i: [TOPIC_CODE[t]] for i, t in list(zip(ids, topics, strict=True))[:60]}
+    d = analyse(ids, texts, promises=PROMISES, labels=labels, engine="tfidf")
+    assert set(d["mapping"]["pick_weights"]) == {"P1", "P2", "P3"}

@@ -1,0 +1,181 @@
+"""Teaching the sentence encoder the evaluators' own coding (semantic engine, supervised mapping).
+
+Off-the-shelf sentence embeddings place comments by general meaning; once evaluators have coded a
+few hundred items, one pass over those items nudges the encoder so that comments coded to the
+same promise sit closer together. The encoder is a private copy of all-MiniLM-L6-v2 (the shared
+model is never changed); it is trained for one epoch with a small classification head (soft
+targets, so an item coded to two promises counts half to each), then every item is embedded again
+with the tuned copy. The head is thrown away: the tuned vectors become features for the linear
+mapping in ``mapping.py``, which is what gets calibrated and thresholded.
+
+Deterministic for a seed (fixed batch order, seeded weights and dropout). The tuned vectors are
+cached on disk under a key made of the model, the settings, the seed, every text and every code,
+so re-running the same coding costs nothing; a changed coding trains afresh.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .embed import MODEL_NAME, cache_dir, text_key
+
+MIN_CODED = 100  # below this the coded items are too few to move the encoder usefully
+MAX_LEN = 128  # word pieces per item while training and embedding (longer comments are cut)
+BATCH = 32
+MAX_STEPS = 400  # caps training time for very large codings (about 13,000 items in one epoch)
+LEARNING_RATE = 1e-4
+HEAD_SCALE = 20.0  # cosine-like logits need a temperature to train
+KEEP_CACHED = 8  # tuned-vector files kept on disk (oldest removed first)
+SETTINGS = f"v1-len{MAX_LEN}-b{BATCH}-s{MAX_STEPS}-lr{LEARNING_RATE}"
+
+
+def planned_steps(n_coded: int) -> int:
+    """Training steps for this many coded items (one epoch, capped)."""
+    return min(MAX_STEPS, -(-n_coded // BATCH))
+
+
+def _key(texts: Sequence[str], labels: dict[int, list[str]], codes: Sequence[str], seed: int):
+    h = hashlib.sha256()
+    h.update(f"{MODEL_NAME}|{SETTINGS}|{seed}|{len(texts)}|".encode())
+    for t in texts:
+        h.update(text_key(t))
+    for c in codes:
+        h.update(c.encode("utf-8") + b"\x00")
+    for i in sorted(labels):
+        h.update(f"{i}:{','.join(sorted(labels[i]))};".encode())
+    return h.hexdigest()
+
+
+def _cache_path(key: str) -> Path:
+    return cache_dir() / f"{MODEL_NAME}-tuned" / f"{key}.npy"
+
+
+def _store(path: Path, vecs: np.ndarray) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npy")
+        np.save(tmp, vecs.astype(np.float32))
+        os.replace(tmp, path)
+        old = sorted(path.parent.glob("*.npy"), key=lambda p: p.stat().st_mtime)
+        for p in old[:-KEEP_CACHED]:
+            p.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only cache only costs time next run
+
+
+def tuned_vectors(
+    texts: Sequence[str],
+    labels: dict[int, list[str]],
+    codes: Sequence[str],
+    *,
+    seed: int = 42,
+    use_cache: bool = True,
+    progress: Callable[[int], object] | None = None,
+) -> tuple[np.ndarray, dict]:
+    """Fine-tune a copy of the encoder on the coded items; return every item's tuned vector.
+
+    labels: item index -> promise codes. progress: called with the number of steps still to do
+    (training steps, then embedding batches) whenever one is done.
+    Returns (n x 384 L2-normalised vectors, info).
+    """
+    key = _key(texts, labels, codes, seed)
+    path = _cache_path(key)
+    if use_cache and path.is_file():
+        try:
+            vecs = np.load(path)
+            if vecs.shape[0] == len(texts):
+                return vecs, {"fine_tuned_on": len(labels), "cached": True}
+        except (OSError, ValueError):
+            pass
+    import torch
+
+    from .embed import _load_model
+
+    started = time.perf_counter()
+    base = _load_model()
+    tok = base.tokenizer
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        enc = copy.deepcopy(base[0].auto_model)
+        dim = enc.config.hidden_size
+        head = torch.nn.Linear(dim, len(codes))
+        cidx = {c: j for j, c in enumerate(codes)}
+        train = np.array(sorted(labels))
+        target = np.zeros((len(train), len(codes)), dtype=np.float32)
+        for r, i in enumerate(train):
+            cs = labels[int(i)]
+            for c in cs:
+                target[r, cidx[c]] = 1.0 / len(cs)
+        # rarer promises weigh more (square root of "balanced"), so small ones are not drowned
+        counts = target.sum(axis=0)
+        weight = np.where(counts > 0, (counts.sum() / np.maximum(counts, 1e-9) / len(codes)), 0)
+        weight = torch.tensor(np.sqrt(weight), dtype=torch.float32)
+
+        def pool(batch: list[str]):
+            b = tok(batch, padding=True, truncation=True, max_length=MAX_LEN, return_tensors="pt")
+            out = enc(**b).last_hidden_state
+            m = b["attention_mask"].unsqueeze(-1).to(out.dtype)
+            v = (out * m).sum(1) / m.sum(1).clamp(min=1.0)
+            return torch.nn.functional.normalize(v, dim=-1)
+
+        rng = np.random.default_rng(seed)
+        order = rng.permutation(len(train))
+        # batches of similar length (far less padding), in a shuffled order
+        batches: list[np.ndarray] = []
+        for s in range(0, len(order), BATCH * 50):
+            chunk = order[s : s + BATCH * 50]
+            chunk = chunk[np.argsort([len(texts[train[r]]) for r in chunk], kind="stable")]
+            batches += [chunk[j : j + BATCH] for j in range(0, len(chunk), BATCH)]
+        batches = [batches[j] for j in rng.permutation(len(batches))][:MAX_STEPS]
+        steps = len(batches)
+        opt = torch.optim.AdamW(
+            [
+                {"params": list(enc.parameters()), "lr": LEARNING_RATE},
+                {"params": list(head.parameters()), "lr": LEARNING_RATE * 10},
+            ],
+            weight_decay=0.01,
+        )
+        sched = torch.optim.lr_scheduler.OneCycleLR(
+            opt,
+            max_lr=[LEARNING_RATE, LEARNING_RATE * 10],
+            total_steps=max(steps, 2),
+            pct_start=0.1,
+            anneal_strategy="linear",
+        )
+        enc.train()
+        for b in batches:
+            v = pool([texts[int(train[r])] for r in b])
+            loss = torch.nn.functional.cross_entropy(
+                head(v) * HEAD_SCALE, torch.from_numpy(target[b]), weight=weight
+            )
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            if progress:
+                progress(1)
+        trained = time.perf_counter() - started
+        enc.eval()
+        vecs = np.zeros((len(texts), dim), dtype=np.float32)
+        by_len = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        with torch.inference_mode():
+            for s in range(0, len(by_len), 64):
+                idx = by_len[s : s + 64]
+                vecs[idx] = pool([texts[i] for i in idx]).numpy()
+    if use_cache:
+        _store(path, vecs)
+    info = {
+        "fine_tuned_on": int(len(train)),
+        "steps": steps,
+        "training_seconds": round(trained, 1),
+        "seconds": round(time.perf_counter() - started, 1),
+        "cached": False,
+    }
+    return vecs, info
