@@ -67,8 +67,11 @@ def mapping_scores(items: list[dict], truth: dict[str, str], codes: list[str]) -
     top = []
     none = 0
     for i in ids:
+        # the engine's own pick: its (best-scored) assigned promise, or when it assigned none,
+        # the best-scored promise (so "none" is not counted as a miss here; see share_assigned_none)
         sc = by[i]["scores"]
-        top.append(max(codes, key=lambda c: (sc[c], -codes.index(c))))
+        pool = by[i]["assigned"] or codes
+        top.append(max(pool, key=lambda c: (sc[c], -codes.index(c))))
         none += not by[i]["assigned"]
     y = [truth[i] for i in ids]
     assigned_acc = np.mean([truth[i] in by[i]["assigned"] for i in ids])

@@ -33,7 +33,7 @@ MAX_STEPS = 400  # caps training time for very large codings (about 13,000 items
 LEARNING_RATE = 1e-4
 HEAD_SCALE = 20.0  # cosine-like logits need a temperature to train
 KEEP_CACHED = 8  # tuned-vector files kept on disk (oldest removed first)
-SETTINGS = f"v1-len{MAX_LEN}-b{BATCH}-s{MAX_STEPS}-lr{LEARNING_RATE}"
+SETTINGS = f"v2-len{MAX_LEN}-b{BATCH}-s{MAX_STEPS}-lr{LEARNING_RATE}"
 
 
 def planned_steps(n_coded: int) -> int:
@@ -104,6 +104,9 @@ def tuned_vectors(
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         enc = copy.deepcopy(base[0].auto_model)
+        # the word-piece table is most of the model's weights; leaving it as it is saves
+        # memory and time, and the layers above learn what the coding needs
+        enc.embeddings.word_embeddings.weight.requires_grad_(False)
         dim = enc.config.hidden_size
         head = torch.nn.Linear(dim, len(codes))
         cidx = {c: j for j, c in enumerate(codes)}
@@ -137,7 +140,7 @@ def tuned_vectors(
         steps = len(batches)
         opt = torch.optim.AdamW(
             [
-                {"params": list(enc.parameters()), "lr": LEARNING_RATE},
+                {"params": [p for p in enc.parameters() if p.requires_grad], "lr": LEARNING_RATE},
                 {"params": list(head.parameters()), "lr": LEARNING_RATE * 10},
             ],
             weight_decay=0.01,
