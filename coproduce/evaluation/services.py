@@ -402,6 +402,10 @@ def theme_run_start(
     return run
 
 
+# How far along a theming run is when each stage of the engine starts (per cent).
+STAGE_PROGRESS = {"vectors": 20, "themes": 40, "fine-tuning": 50, "mapping": 75}
+
+
 def _set_progress(run: ThemeRun, progress: int, message: str = "") -> None:
     ThemeRun.objects.filter(pk=run.pk).update(progress=progress, message=message[:300])
 
@@ -441,6 +445,7 @@ def theme_run_execute(run_id: int) -> ThemeRun:
             labels=labels or None,
             engine=run.engine,
             seed=run.version,
+            on_stage=lambda key, message: _set_progress(run, STAGE_PROGRESS.get(key, 50), message),
         )
     except (InputError, ValueError) as exc:
         ThemeRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, message=str(exc))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 
 import numpy as np
@@ -64,8 +64,13 @@ def analyse(
     seed: int = 42,
     progress: bool = False,
     use_cache: bool = True,
+    on_stage: Callable[[str, str], object] | None = None,
 ) -> dict:
-    """Theme the texts and map them to promises. Returns the contract's JSON-ready dict."""
+    """Theme the texts and map them to promises. Returns the contract's JSON-ready dict.
+
+    on_stage: called as ``on_stage(key, message)`` when a stage starts (keys: vectors, themes,
+    fine-tuning, mapping; messages in plain words), so a background job can show its progress.
+    """
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     eng = resolve_engine(engine)
@@ -75,8 +80,17 @@ def analyse(
     if n == 0:
         raise InputError("there are no items to theme")
 
+    messages = {
+        "vectors": f"Reading {n} items",
+        "themes": "Finding themes",
+        "fine-tuning": f"Learning from {len(labels or {})} items coded by people",
+        "mapping": "Matching items to the promises",
+    }
+
     @contextmanager
     def stage(name: str):
+        if on_stage is not None and name in messages:
+            on_stage(name, messages[name])
         s = time.perf_counter()
         yield
         timings[name] = round(time.perf_counter() - s, 3)

@@ -68,7 +68,17 @@ def test_supervised_fine_tunes_the_encoder_once_enough_items_are_coded(data):
     code = {"repairs": "P1", "noise": "P2", "staff": "P3"}
     coded = dict(list(zip(ids, topics, strict=True))[:MIN_CODED])
     labels = {i: [code[t]] for i, t in coded.items()}
-    d = analyse(ids, texts, promises=promises, labels=labels, engine="semantic", seed=3)
+    stages = []
+    d = analyse(
+        ids,
+        texts,
+        promises=promises,
+        labels=labels,
+        engine="semantic",
+        seed=3,
+        on_stage=lambda key, message: stages.append(key),
+    )
+    assert stages == ["vectors", "themes", "fine-tuning", "mapping"]
     enc = d["mapping"]["encoder"]
     assert enc["fine_tuned_on"] == MIN_CODED
     assert enc["steps"] == planned_steps(MIN_CODED)

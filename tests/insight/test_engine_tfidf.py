@@ -219,3 +219,22 @@ def test_single_code_training_reports_its_pick_weights():
     labels = {i: [TOPIC_CODE[t]] for i, t in list(zip(ids, topics, strict=True))[:60]}
     d = analyse(ids, texts, promises=PROMISES, labels=labels, engine="tfidf")
     assert set(d["mapping"]["pick_weights"]) == {"P1", "P2", "P3"}
+
+
+def test_each_stage_is_announced_in_plain_words():
+    ids, texts, topics = _data(per_topic=10)
+    labels = {i: [TOPIC_CODE[t]] for i, t in list(zip(ids, topics, strict=True))[:12]}
+    seen = []
+    analyse(
+        ids,
+        texts,
+        promises=PROMISES,
+        labels=labels,
+        engine="tfidf",
+        on_stage=lambda key, message: seen.append((key, message)),
+    )
+    assert seen == [
+        ("vectors", "Reading 30 items"),
+        ("themes", "Finding themes"),
+        ("mapping", "Matching items to the promises"),
+    ]
