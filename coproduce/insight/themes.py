@@ -202,7 +202,15 @@ def _label(
         if not kws:
             return "other comments"
         return "about " + (", ".join(kws[:-1]) + " and " + kws[-1] if len(kws) > 1 else kws[0])
-    return best
+    return _capital_i(best)
+
+
+_LONE_I = re.compile(r"\bi(?=$|\s|'(?:m|ve|d|ll)\b)")
+
+
+def _capital_i(label: str) -> str:
+    """Labels are lower case, but "I" stays a capital: "I feel like nobody listens"."""
+    return _LONE_I.sub("I", label)
 
 
 def _quotes(idx: np.ndarray, sims: np.ndarray, vecs: np.ndarray, texts: Sequence[str], n: int = 5):

@@ -14,6 +14,7 @@ from coproduce.insight.mapping import (
     promise_prototypes,
     zero_shot,
 )
+from coproduce.insight.themes import _capital_i
 
 from .helpers import make_items
 
@@ -238,3 +239,10 @@ def test_each_stage_is_announced_in_plain_words():
         ("themes", "Finding themes"),
         ("mapping", "Matching items to the promises"),
     ]
+
+
+def test_labels_keep_a_capital_i():
+    texts = ["I feel like nobody listens to me"] * 6 + ["i feel like nobody listens"] * 6
+    d = analyse([f"c{i}" for i in range(12)], texts, engine="tfidf", n_themes=1)
+    assert d["themes"][0]["label"].startswith("I feel like nobody listens")
+    assert _capital_i("when i'm ill i've waited, wifi too") == "when I'm ill I've waited, wifi too"
