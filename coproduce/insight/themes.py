@@ -162,8 +162,11 @@ def _label(
     scores: dict[str, float],
     keywords: list[str],
     lower_seen: set[str] | None = None,
+    taken: frozenset[str] | set[str] = frozenset(),
 ) -> str:
-    """The short phrase that best sums up the theme, taken from its own central comments."""
+    """The short phrase that best sums up the theme, taken from its own central comments.
+
+    taken: labels other themes already have; the theme gets its next-best phrase instead."""
     if not scores:
         return "other comments"
     top = max(scores.values()) or 1.0
@@ -188,7 +191,7 @@ def _label(
     for key, cnt in cands.items():
         ws = key.split()
         cont = set(_content(ws))
-        if not cont:
+        if not cont or _capital_i(key) in taken:
             continue
         kw = sum(uni.get(w, 0.0) for w in cont)
         length_pen = 1.0 + 0.25 * max(0, len(ws) - 5)
@@ -323,8 +326,8 @@ def find_themes(
         s = v[idx] @ cen
         kws = _keywords(scores[j])
         central = [texts[i] for i in idx[np.argsort(-s, kind="stable")][:40]]
-        label = _label(central, scores[j], kws, lower_seen)
-        if label in used_labels:
+        label = _label(central, scores[j], kws, lower_seen, taken=used_labels)
+        if label in used_labels:  # no other phrase fits: tell them apart by a keyword
             extra = next((w for w in kws if w not in label), None)
             label = f"{label} ({extra})" if extra else f"{label} ({j + 1})"
         used_labels.add(label)

@@ -14,7 +14,7 @@ from coproduce.insight.mapping import (
     promise_prototypes,
     zero_shot,
 )
-from coproduce.insight.themes import _capital_i
+from coproduce.insight.themes import _capital_i, _label
 
 from .helpers import make_items
 
@@ -246,3 +246,15 @@ def test_labels_keep_a_capital_i():
     d = analyse([f"c{i}" for i in range(12)], texts, engine="tfidf", n_themes=1)
     assert d["themes"][0]["label"].startswith("I feel like nobody listens")
     assert _capital_i("when i'm ill i've waited, wifi too") == "when I'm ill I've waited, wifi too"
+
+
+def test_two_themes_with_the_same_best_phrase_get_different_phrases():
+    a = ["nobody listens to me", "nobody listens", "mould in the bathroom"] * 4
+    b = ["nobody listens", "nobody listens to me", "the repair was not fixed properly"] * 4
+    label_a = _label(a, {"nobody": 1.0, "listens": 1.0, "mould": 0.5}, ["nobody", "listens"])
+    label_b = _label(
+        b, {"nobody": 1.0, "listens": 1.0, "fixed": 0.5}, ["nobody", "listens"], taken={label_a}
+    )
+    assert label_a == "nobody listens"
+    assert label_b != label_a
+    assert "(" not in label_b  # another of the theme's own phrases, not a bracketed keyword
