@@ -98,8 +98,13 @@ def _knn_smooth(v: np.ndarray, k: int = 15, block: int = 2048) -> np.ndarray:
     return normalize(out)
 
 
+# What masking leaves in place of a person's details: our own "[name]", "[phone]" … and the
+# "xxxx" or "XXX" that survey exports often use. Never part of a label.
+_MASK = re.compile(r"\[(?:name|email|phone|postcode|address)\]|\b[xX]{3,}\b")
+
+
 def _clauses(text: str) -> list[str]:
-    parts = [p.strip(" '-*_&") for p in _CLAUSE_SPLIT.split(text)]
+    parts = [p.strip(" '-*_&") for p in _CLAUSE_SPLIT.split(_MASK.sub(".", text))]
     return [p for p in parts if p]
 
 

@@ -14,7 +14,7 @@ from coproduce.insight.mapping import (
     promise_prototypes,
     zero_shot,
 )
-from coproduce.insight.themes import _capital_i, _label
+from coproduce.insight.themes import _capital_i, _clauses, _label
 
 from .helpers import make_items
 
@@ -258,3 +258,12 @@ def test_two_themes_with_the_same_best_phrase_get_different_phrases():
     assert label_a == "nobody listens"
     assert label_b != label_a
     assert "(" not in label_b  # another of the theme's own phrases, not a bracketed keyword
+
+
+def test_labels_never_carry_what_masking_left():
+    texts = ["XXXX was very helpful and kind", "xxxx was very helpful and kind to us"] * 6
+    d = analyse([f"m{i}" for i in range(12)], texts, engine="tfidf", n_themes=1)
+    label = d["themes"][0]["label"]
+    assert "xxx" not in label.lower()
+    assert "helpful" in label
+    assert _clauses("Thanks to [name] for calling on [phone]") == ["Thanks to", "for calling on"]
