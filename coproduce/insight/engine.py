@@ -80,17 +80,10 @@ def analyse(
     if n == 0:
         raise InputError("there are no items to theme")
 
-    messages = {
-        "vectors": f"Reading {n} items",
-        "themes": "Finding themes",
-        "fine-tuning": f"Learning from {len(labels or {})} items coded by people",
-        "mapping": "Matching items to the promises",
-    }
-
     @contextmanager
-    def stage(name: str):
-        if on_stage is not None and name in messages:
-            on_stage(name, messages[name])
+    def stage(name: str, message: str | None = None):
+        if on_stage is not None and message:
+            on_stage(name, message)
         s = time.perf_counter()
         yield
         timings[name] = round(time.perf_counter() - s, 3)
@@ -101,7 +94,7 @@ def analyse(
             x, _, _ = tfidf_matrix(texts)
     embed_stats: dict = {}
     vecs: np.ndarray
-    with stage("vectors"):
+    with stage("vectors", f"Reading {n} items"):
         if eng == "semantic":
             vecs, embed_stats = embed_texts(
                 texts,
@@ -110,7 +103,7 @@ def analyse(
             )
         else:
             vecs = dense_from_tfidf(x, dims=100, seed=seed)
-    with stage("themes"):
+    with stage("themes", "Finding themes"):
         # (the tfidf engine's vectors are latent semantic vectors of the TF-IDF matrix)
         tr = find_themes(vecs, texts, n_themes=n_themes, seed=seed)
 
@@ -128,10 +121,11 @@ def analyse(
             lab_idx = {pos[i]: cs for i, cs in labels.items() if i in pos}
             if not lab_idx:
                 raise InputError("none of the labelled ids has text in the input")
-        feat_vecs, feat_weight = (vecs, 1.0) if eng == "semantic" else (None, 1.0)
+        feat_vecs = vecs if eng == "semantic" else None
+        feat_weight = 1.0
         coded_promises = {c for cs in lab_idx.values() for c in cs}
         if eng == "semantic" and len(lab_idx) >= MIN_CODED and len(coded_promises) >= 2:
-            with stage("fine-tuning"):
+            with stage("fine-tuning", f"Learning from {len(lab_idx)} items coded by people"):
                 bar = _bar(
                     progress, planned_steps(len(lab_idx)), "learning from the coding", "step"
                 )
@@ -140,7 +134,7 @@ def analyse(
                 )
                 bar.close()
             feat_weight = TUNED_WEIGHT
-        with stage("mapping"):
+        with stage("mapping", "Matching items to the promises"):
             if lab_idx:
                 feats = feature_matrix(x, feat_vecs, weight=feat_weight)
                 bar = _bar(progress, None, "training", "model")

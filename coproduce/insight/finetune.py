@@ -81,8 +81,8 @@ def tuned_vectors(
 ) -> tuple[np.ndarray, dict]:
     """Fine-tune a copy of the encoder on the coded items; return every item's tuned vector.
 
-    labels: item index -> promise codes. progress: called with the number of steps still to do
-    (training steps, then embedding batches) whenever one is done.
+    labels: item index -> promise codes. progress: called with 1 after each training step
+    (``planned_steps`` says how many there will be).
     Returns (n x 384 L2-normalised vectors, info).
     """
     key = _key(texts, labels, codes, seed)

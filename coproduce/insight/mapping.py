@@ -130,16 +130,15 @@ def zero_shot(
     best = sims.max(axis=1) if k else np.zeros(n)
     relevant = best >= center
     info: dict = {"center": center, "width": width, "self_trained_on": 0}
-    rank = np.ones_like(scores)
     learned = _self_train(sims, relevant, feats, seed) if feats is not None else None
     if learned is not None:
         dec, seeds = learned
+        # how strongly each promise is preferred for the item, 1 for the top one
         rank = np.exp(SELF_TRAIN_SHARPNESS * (dec - dec.max(axis=1, keepdims=True)))
         gate = _sigmoid((best - center) / width)
         scores = rank * gate[:, None]
         info["self_trained_on"] = int(seeds)
         method += ", then a model trained on the clearest matches"
-    near = 0.75 if learned is not None else None
     wnear = width if margin is None else margin
     assigned: list[list[str]] = []
     for i in range(n):
@@ -147,8 +146,8 @@ def zero_shot(
         if not relevant[i] or scores[i, j] < 0.5:
             assigned.append([])
             continue
-        if near is not None:
-            picks = [c for c in np.argsort(-rank[i]) if scores[i, c] >= 0.5 and rank[i, c] >= near]
+        if learned is not None:  # plus promises the learned model nearly prefers as much
+            picks = [c for c in np.argsort(-rank[i]) if scores[i, c] >= 0.5 and rank[i, c] >= 0.75]
         else:
             s = sims[i]
             picks = [c for c in np.argsort(-s) if scores[i, c] >= 0.5 and s[c] >= s[j] - wnear]
@@ -187,7 +186,7 @@ def _self_train(
     for col, cls in enumerate(clf.classes_):
         dec[:, int(cls)] = d[:, col]
     # promises with no clear items keep their similarity-based standing below the learned ones
-    unseeded = [j for j in range(k) if j not in set(seeded)]
+    unseeded = sorted(set(range(k)) - set(seeded))
     if unseeded:
         low = np.nanmin(np.where(np.isfinite(dec), dec, np.nan), axis=1, keepdims=True)
         dec[:, unseeded] = low - 1.0
@@ -336,6 +335,8 @@ def _decision(xa, ya: np.ndarray, xb, seed: int, ex=None, ey=None) -> np.ndarray
 
 
 def _macro_f1(y: np.ndarray, pred: np.ndarray, k: int) -> float:
+    """sklearn's f1_score(average="macro"), without its checks: it runs hundreds of times in
+    ``_balance_weights``, where sklearn's version would add seconds."""
     f = []
     for j in range(k):
         tp = float(((pred == j) & (y == j)).sum())

@@ -98,7 +98,8 @@ def _knn_smooth(v: np.ndarray, k: int = 15, block: int = 2048) -> np.ndarray:
     return normalize(out)
 
 
-# What masking leaves in place of a person's details: our own "[name]", "[phone]" … and the
+# What masking leaves in place of a person's details: the tokens of evaluation/anonymise.py
+# ("[name]", "[phone]" …; insight may not import from the apps) and the
 # "xxxx" or "XXX" that survey exports often use. Never part of a label.
 _MASK = re.compile(r"\[(?:name|email|phone|postcode|address)\]|\b[xX]{3,}\b")
 
@@ -177,7 +178,6 @@ def _label(
     top = max(scores.values()) or 1.0
     uni = {w: s / top for w, s in scores.items() if " " not in w}
     cands: Counter = Counter()
-    forms: dict[str, str] = {}
     if lower_seen is None:
         lower_seen = {w for t in central_texts for w in _WORD.findall(t) if w.islower()}
     for t in central_texts:
@@ -190,7 +190,6 @@ def _label(
                 continue  # labels never carry people's names
             key = " ".join(ws)
             cands[key] += 1
-            forms.setdefault(key, key)
     best, best_s = None, -1.0
     n = max(1, len(central_texts))
     for key, cnt in cands.items():
