@@ -241,22 +241,8 @@ def expense_new(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_pk)
     form = ExpenseForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = {
-            n: form.cleaned_data[n]
-            for n in ("kind", "incurred_on", "amount", "description", "paper_receipt_seen")
-        }
-        try:
-            services.expense_claim_create(
-                person=person,
-                project=form.cleaned_data["project"],
-                data=data,
-                receipt=form.cleaned_data.get("receipt_file"),
-                actor=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        fields = ("kind", "incurred_on", "amount", "description", "paper_receipt_seen")
+        if _record_expense(request, form, person, fields):
             messages.success(request, "The expense claim has been recorded.")
             return redirect("rewards:person", person_pk=person.pk)
     return render(
@@ -496,24 +482,29 @@ def mine_choice(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _record_expense(request: HttpRequest, form, person, fields: tuple[str, ...]) -> bool:
+    """Create the expense claim from a valid form; a refusal becomes the form's error."""
+    try:
+        services.expense_claim_create(
+            person=person,
+            project=form.cleaned_data["project"],
+            data={n: form.cleaned_data[n] for n in fields},
+            receipt=form.cleaned_data.get("receipt_file"),
+            actor=request.user,
+            request=request,
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    return True
+
+
 @login_required
 def mine_expense(request: HttpRequest) -> HttpResponse:
     person = _own_person(request)
     form = ExpenseForm(request.POST or None, request.FILES or None, person=person)
     if request.method == "POST" and form.is_valid():
-        data = {n: form.cleaned_data[n] for n in ("kind", "incurred_on", "amount", "description")}
-        try:
-            services.expense_claim_create(
-                person=person,
-                project=form.cleaned_data["project"],
-                data=data,
-                receipt=form.cleaned_data.get("receipt_file"),
-                actor=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        if _record_expense(request, form, person, ("kind", "incurred_on", "amount", "description")):
             messages.success(request, "Thank you. Your claim has been sent to be checked.")
             return redirect("rewards:mine")
     return render(
