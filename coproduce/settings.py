@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "coproduce.evaluation",
     "coproduce.rewards",
     "coproduce.stories",
+    "coproduce.privacy",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("health-checks/", include("coproduce.evaluation.urls")),
     path("rewards/", include("coproduce.rewards.urls")),
     path("stories/", include("coproduce.stories.urls")),
+    path("privacy/", include("coproduce.privacy.urls")),
     path("", include("coproduce.core.urls")),
 ]

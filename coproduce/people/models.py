@@ -134,6 +134,12 @@ class Person(ChannelsDisplayMixin, models.Model):
         db_index=True,
     )
     involved_since = models.DateField(null=True, blank=True)
+    # Data-protection state (privacy app). A restricted record is kept but used for nothing:
+    # no invitations, lists, samples or messages. An erased record keeps only a pseudonym.
+    processing_restricted = models.BooleanField(default=False, db_index=True)
+    restricted_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    pseudonym = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Indexed: the dashboard's cached profile of the people we serve is keyed on the latest change.
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
