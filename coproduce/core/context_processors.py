@@ -48,6 +48,8 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("New sign-ups", reverse("people:interest_list")))
     if roles.can_import_people(user):
         items.append(("Import people", reverse("people:import")))
+    if roles.can_manage_data_requests(user):
+        items.append(("Data requests", reverse("privacy:register")))
     if roles.can_read_audit(user):
         items.append(("Audit log", reverse("core:audit_log")))
     path = request.path
