@@ -37,7 +37,11 @@ def audit_record(
     return AuditEntry.objects.create(
         action=action,
         actor=actor,
-        actor_email=getattr(actor, "email", "") if actor else "",
+        # Staff only: a tenant's email would outlive their erasure in this append-only log.
+        # Their actions are still traceable through `actor`, a login renamed on erasure.
+        actor_email=getattr(actor, "email", "")
+        if actor and getattr(actor, "is_staff_member", False)
+        else "",
         object_type=object_type,
         object_id=str(object_id),
         summary=summary[:500],

@@ -25,6 +25,7 @@ from coproduce.diversity.categories import (
 )
 from coproduce.diversity.models import PopulationCount
 from coproduce.people.models import Area, DigitalAccess, Person, Tenure
+from coproduce.people.selectors import usable
 
 UNKNOWN = "unknown"
 NOT_COUNTED = {UNKNOWN, PREFER_NOT, ""}
@@ -524,7 +525,7 @@ def outreach_candidates(
     is used to pick them. `involvement` is "never" or "not_for_a_year"."""
     from coproduce.meetings.models import Attendance
 
-    people = Person.objects.filter(contact_consent=True).select_related("area")
+    people = Person.objects.filter(usable(), contact_consent=True).select_related("area")
     today = timezone.localdate()
     if characteristic:
         char = BY_KEY[characteristic]
@@ -552,6 +553,12 @@ def outreach_candidates(
         )
     people = people.order_by("last_name", "first_name", "id")
     return people[:limit] if limit else people
+
+
+def outreach_list_people(outreach: Any) -> Any:
+    """Who on a saved list may still be contacted: a withdrawal of contact consent, a
+    restriction or an erasure since the list was made takes them off at once."""
+    return outreach.people.filter(usable(), contact_consent=True)
 
 
 def _json_contains_supported() -> bool:
@@ -713,7 +720,7 @@ def quick_question_pool(*, strata: list[str]) -> list[tuple[int, str, str]]:
 
     today = timezone.localdate()
     people = (
-        Person.objects.filter(involvement=Involvement.ACTIVE, contact_consent=True)
+        Person.objects.filter(usable(), involvement=Involvement.ACTIVE, contact_consent=True)
         .annotate(age_band=age_band_expression(today))
         .values(
             "id",

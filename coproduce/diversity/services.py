@@ -21,7 +21,9 @@ from coproduce.diversity.models import (
     QuickQuestionRecipient,
     RecordedVia,
 )
+from coproduce.diversity.selectors import outreach_list_people
 from coproduce.people.models import Person
+from coproduce.people.selectors import usable
 
 EQUALITY_FIELDS = [
     "ethnicity",
@@ -161,7 +163,7 @@ def outreach_list_exported(*, outreach: OutreachList, actor: Any, request: Any =
         actor=actor,
         obj=outreach,
         request=request,
-        summary=f"Exported {outreach.people.count()} people for contact",
+        summary=f"Exported {outreach_list_people(outreach).count()} people for contact",
     )
 
 
@@ -248,7 +250,10 @@ def _email_quick_question(question_id: int) -> None:
     from django.core.mail import send_mail
 
     question = QuickQuestion.objects.get(pk=question_id)
-    recipients = question.recipients.filter(channel="email").select_related("person")
+    # Consent or a restriction may have changed since the sample was drawn.
+    recipients = question.recipients.filter(
+        usable("person__"), channel="email", person__contact_consent=True
+    ).select_related("person")
     for recipient in recipients:
         if not recipient.person.email:
             continue

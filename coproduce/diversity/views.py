@@ -249,7 +249,11 @@ def outreach_list(request: HttpRequest, pk: int) -> HttpResponse:
     from coproduce.meetings.services import invitations_create
 
     outreach_obj = get_object_or_404(OutreachList, pk=pk)
-    people = outreach_obj.people.select_related("area").order_by("last_name", "first_name")
+    people = (
+        selectors.outreach_list_people(outreach_obj)
+        .select_related("area")
+        .order_by("last_name", "first_name")
+    )
     upcoming = Meeting.objects.filter(
         starts_at__gte=timezone.now(), status="planned"
     ).select_related("project")
@@ -293,7 +297,7 @@ def outreach_export(request: HttpRequest, pk: int) -> HttpResponse:
             "language_needs",
         ]
     )
-    for p in outreach_obj.people.order_by("last_name", "first_name"):
+    for p in selectors.outreach_list_people(outreach_obj).order_by("last_name", "first_name"):
         writer.writerow(
             [
                 p.first_name,

@@ -22,6 +22,7 @@ from coproduce.meetings.models import (
     TimeGiven,
 )
 from coproduce.people.models import Person
+from coproduce.people.selectors import usable
 from coproduce.projects.models import Project
 
 
@@ -93,7 +94,8 @@ def people_search(q: str, *, exclude_ids: set[int] | None = None, limit: int = 5
     if not q:
         return []
     words = q.split()
-    people = Person.objects.all()
+    # Restricted and erased records are used for nothing: not offered for invitations.
+    people = Person.objects.filter(usable())
     if len(words) > 1:
         people = people.filter(first_name__istartswith=words[0], last_name__istartswith=words[-1])
     else:

@@ -30,6 +30,7 @@ from coproduce.meetings.models import (
     Venue,
 )
 from coproduce.people.models import Person
+from coproduce.people.selectors import usable
 from coproduce.projects.models import Project
 
 MEETING_FIELDS = [
@@ -337,6 +338,8 @@ def invitations_create(
 ) -> int:
     """Invite people; anyone already invited is left alone. Returns how many were new."""
     wanted = {p.pk for p in people}
+    # Restricted and erased people are never invited (privacy app).
+    wanted = set(Person.objects.filter(usable(), pk__in=wanted).values_list("pk", flat=True))
     already = set(
         Invitation.objects.filter(meeting=meeting, person_id__in=wanted).values_list(
             "person_id", flat=True
@@ -415,6 +418,7 @@ def meeting_send_reminders(*, meeting_id: int, now: dt.datetime | None = None) -
             return 0
         invitations = list(
             Invitation.objects.filter(
+                usable("person__"),
                 meeting=meeting,
                 reminded_at__isnull=True,
                 rsvp__in=[Rsvp.NO_REPLY, Rsvp.YES, Rsvp.MAYBE],
@@ -500,7 +504,7 @@ def attendance_register(
                     object_type="meetings.attendance",
                     object_id=before.pk,
                     request=request,
-                    summary=f"{person.full_name} did not take part in '{meeting.title}'",
+                    summary=f"Person #{person.pk} did not take part in '{meeting.title}'",
                 )
             continue
         via = row.get("took_part_via") or meeting.channel
@@ -563,7 +567,7 @@ def time_given_record(
         actor=actor,
         obj=item,
         request=request,
-        summary=f"{person.full_name}: {minutes} minutes on {project}",
+        summary=f"Person #{person.pk}: {minutes} minutes on {project}",
     )
     return item
 

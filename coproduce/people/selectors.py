@@ -8,6 +8,13 @@ from django.db.models.functions import Upper
 from coproduce.people.models import Interest, InterestStatus, Person
 
 
+def usable(prefix: str = "") -> Q:
+    """People who may be chosen for anything (lists, samples, invitations, reminders, rewards):
+    not restricted and not erased (privacy app). `prefix` looks through a relation, e.g.
+    `Invitation.objects.filter(usable("person__"))`."""
+    return Q(**{f"{prefix}processing_restricted": False, f"{prefix}erased_at__isnull": True})
+
+
 def person_search(filters: dict[str, Any]) -> QuerySet[Person]:
     people = Person.objects.select_related("area").only(
         "id",
@@ -18,6 +25,8 @@ def person_search(filters: dict[str, Any]) -> QuerySet[Person]:
         "tenure",
         "involvement",
         "area__name",
+        "processing_restricted",
+        "erased_at",
     )
     q = (filters.get("q") or "").strip()
     if q:

@@ -40,7 +40,7 @@ def person_create(*, data: dict[str, Any], actor: Any, request: Any = None) -> P
         actor=actor,
         obj=person,
         request=request,
-        summary=f"Created record for {person.full_name}",
+        summary=f"Created record #{person.pk}",
     )
     return person
 
@@ -75,6 +75,11 @@ def person_update(
         request=request,
         summary="Changed " + ", ".join(sorted(changed)),
     )
+    if before_consent and not current.contact_consent:
+        # Unticking "Happy to be contacted" is a withdrawal: it takes effect everywhere now.
+        from coproduce.privacy.consent import contact_consent_effects
+
+        contact_consent_effects(person=current)
     return current
 
 
@@ -84,7 +89,7 @@ def person_view_record(*, person: Person, actor: Any, request: Any = None) -> No
         actor=actor,
         obj=person,
         request=request,
-        summary=f"Viewed record of {person.full_name}",
+        summary=f"Viewed record #{person.pk}",
     )
 
 

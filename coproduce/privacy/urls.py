@@ -1,6 +1,7 @@
 from django.urls import path
 
 from coproduce.privacy import views
+from coproduce.privacy.urls_erasure import urlpatterns as erasure_urlpatterns
 
 app_name = "privacy"
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("requests/<int:pk>/export/", views.export_generate, name="export"),
     path("requests/<int:pk>/export/download/", views.export_download, name="export_download"),
     path("ask/", views.ask, name="ask"),
+    *erasure_urlpatterns,
 ]

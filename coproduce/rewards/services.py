@@ -259,6 +259,8 @@ def rewards_accrue(
         for key, person, day, minutes, description, source in candidates:
             if key in existing:
                 continue
+            if person.processing_restricted or person.erased_at is not None:
+                continue  # restricted or erased (privacy app): accrual paused
             choice = choices.get(person.pk)
             if choice is None:
                 waiting.add(person.pk)
@@ -560,6 +562,6 @@ def expense_claim_create(
         actor=actor,
         obj=claim,
         request=request,
-        summary=f"{claim.get_kind_display()} {pounds(claim.amount)} for {person}",
+        summary=f"{claim.get_kind_display()} {pounds(claim.amount)} for person #{person.pk}",
     )
     return claim
