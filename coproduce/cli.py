@@ -19,6 +19,7 @@ commands:
   theme           find themes in comments and map them to promises
   report          write a health-check report (PDF or HTML)
   story split     split an interview transcript into the story guide's questions
+  retention       apply the retention schedule (--dry-run, --today D, --schedule)
   serve           run the web app (development server)
   manage          run a Django management command (e.g. `coproduce manage migrate`)
 
@@ -31,6 +32,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "import-people": ("coproduce.people.importing:cli_main", True),
     "theme": ("coproduce.insight.cli:main", False),
     "report": ("coproduce.evaluation.report:cli_main", True),
+    "retention": ("coproduce.privacy.retention_cli:main", True),
 }
 
 

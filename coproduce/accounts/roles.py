@@ -158,3 +158,8 @@ def can_see_stories(user: Any) -> bool:
 
 def can_manage_stories(user: Any) -> bool:
     return _role(user) in INVOLVEMENT_TEAM
+
+
+# Data protection: requests, erasure and the retention schedule are the lead's alone.
+def can_manage_data_requests(user: Any) -> bool:
+    return _role(user) == Role.DATA_PROTECTION
