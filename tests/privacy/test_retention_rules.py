@@ -321,3 +321,46 @@ def test_a_finished_export_file_goes_30_days_after_the_request_closed_once_commi
         "dora@example.org",
     )
     assert "maya" not in entry.summary.lower()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_the_same_moment_remove_each_record_once():
+    import threading
+    import time
+
+    from django.db import connection, connections
+    from django.db.models.signals import post_delete
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time; the race needs PostgreSQL")
+    Interest.objects.bulk_create(Interest(name=f"Sign-up {n}") for n in range(50))
+    Interest.objects.update(created_at=at(dt.date(2020, 1, 1)))
+    barrier = threading.Barrier(2)
+    results: list = []
+    slow = threading.Event()
+
+    def hold_the_first_run_open(**kwargs) -> None:
+        # The first run to delete waits inside its transaction, so the second certainly
+        # looks for the same rows while the first still holds them.
+        if not slow.is_set():
+            slow.set()
+            time.sleep(1)
+
+    post_delete.connect(hold_the_first_run_open, sender=Interest, dispatch_uid="slow-retention")
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(retention_apply(today=dt.date(2021, 1, 1)))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    post_delete.disconnect(dispatch_uid="slow-retention", sender=Interest)
+    assert not Interest.objects.exists()
+    assert sum(r.count for done in results for r in done) == 50
+    assert AuditEntry.objects.filter(action=AUDIT_ACTION).count() == 50
