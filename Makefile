@@ -25,6 +25,7 @@ migrate: install
 
 run: migrate
 	$(BIN)/coproduce demo --if-empty
+	$(BIN)/coproduce retention --schedule
 	@echo "Starting the task worker and the web app on http://127.0.0.1:$(PORT) (Ctrl+C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(BIN)/python manage.py db_worker & \

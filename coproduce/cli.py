@@ -20,6 +20,7 @@ commands:
   report          write a health-check report (PDF or HTML)
   story split     split an interview transcript into the story guide's questions
   dpo             data protection: `dpo export` a copy of a person's data, `dpo remind`
+  retention       apply the retention schedule (--dry-run, --today D, --schedule)
   serve           run the web app (development server)
   manage          run a Django management command (e.g. `coproduce manage migrate`)
 
@@ -33,6 +34,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "theme": ("coproduce.insight.cli:main", False),
     "report": ("coproduce.evaluation.report:cli_main", True),
     "dpo": ("coproduce.privacy.cli:main", True),
+    "retention": ("coproduce.privacy.retention_cli:main", True),
 }
 
 

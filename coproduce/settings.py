@@ -174,6 +174,30 @@ TASKS = {
     }
 }
 
+# The retention schedule (docs/retention.md): how long each kind of personal data is kept.
+# Days, except the ledger (whole UK tax years after the one a payment falls in). Each can be
+# changed with its environment variable; 0 switches that rule off (nothing of that kind goes).
+RETENTION = {
+    # Equality answers and their consent, once the person has not been involved for this long.
+    "equality": envint("RETENTION_EQUALITY_DAYS", str(3 * 365)),
+    # "Get involved" sign-ups never confirmed (still waiting, or declined) after this long.
+    "sign_ups": envint("RETENTION_SIGN_UPS_DAYS", "183"),
+    # Unmasked evidence, after the health check's report is presented to the board.
+    "evidence_originals": envint("RETENTION_EVIDENCE_ORIGINALS_DAYS", "365"),
+    # Raw story transcripts and journal photos, audio and video, after the project ends.
+    "story_media": envint("RETENTION_STORY_MEDIA_DAYS", str(2 * 365)),
+    # Logins not used for this long are switched off (never deleted).
+    "tenant_logins": envint("RETENTION_TENANT_LOGINS_DAYS", str(2 * 365)),
+    "staff_logins": envint("RETENTION_STAFF_LOGINS_DAYS", "90"),
+    # Reward and expense records: personal detail removed this many tax years after the tax
+    # year they fall in (HMRC: six years); amounts stay.
+    "ledger": envint("RETENTION_LEDGER_TAX_YEARS", "6"),
+    # Finished subject-access exports (the ZIP file), after the request is closed.
+    "exports": envint("RETENTION_EXPORTS_DAYS", "30"),
+}
+# When the nightly retention task runs (local time, Europe/London).
+RETENTION_RUN_AT = os.environ.get("RETENTION_RUN_AT", "02:30")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
 SESSION_COOKIE_SECURE = not DEBUG

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coproduce.privacy import views
+from coproduce.privacy import urls_retention, views
 from coproduce.privacy.urls_erasure import urlpatterns as erasure_urlpatterns
 
 app_name = "privacy"
@@ -15,4 +15,5 @@ urlpatterns = [
     path("requests/<int:pk>/export/download/", views.export_download, name="export_download"),
     path("ask/", views.ask, name="ask"),
     *erasure_urlpatterns,
+    *urls_retention.urlpatterns,
 ]
