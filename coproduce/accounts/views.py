@@ -240,7 +240,7 @@ def security_remove(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def reauth(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user: Any = request.user
     form = ReauthForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from django.db import connection, connections
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -137,3 +140,33 @@ def test_turning_two_step_off_removes_the_codes(settings, client, users, device_
     client.post(reverse("accounts:security_remove"))
     assert not StaticToken.objects.filter(device__user=carol).exists()
     assert not TOTPDevice.objects.filter(user=carol).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_code_sent_twice_at_once_works_once(users):
+    if connection.vendor != "postgresql":
+        pytest.skip("Two writers at once need PostgreSQL; SQLite serialises the whole file.")
+    carol = users["carol"]
+    TOTPDevice.objects.create(user=carol, name="phone", confirmed=True)
+    code = services.recovery_codes_regenerate(user=carol)[0]
+    barrier = threading.Barrier(4)
+    results: list[object] = []
+    errors: list[BaseException] = []
+
+    def use() -> None:
+        try:
+            barrier.wait()
+            results.append(services.recovery_code_use(user=carol, code=code))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=use) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len([r for r in results if r is not None]) == 1
+    assert AuditEntry.objects.filter(action="2fa.recovery_used").count() == 1
