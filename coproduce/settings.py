@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "coproduce.core",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "coproduce.accounts.middleware.StaffSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "coproduce.core.middleware.ErrorPageMiddleware",
@@ -207,6 +209,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
 OTP_TOTP_ISSUER = SITE_NAME
+
+# Staff sign-in security (docs/staff-security.md). Two-step sign-in is required for staff
+# in production and optional while developing, so the demo logins work with a password alone.
+STAFF_TWO_STEP_REQUIRED = envbool("STAFF_TWO_STEP_REQUIRED", "false" if DEBUG else "true")
+# A staff session with no request for this many seconds is signed out.
+STAFF_IDLE_TIMEOUT = envint("STAFF_IDLE_TIMEOUT", "1800")
+# Exports and equality answers need the password entered within this many seconds.
+REAUTH_WINDOW = envint("REAUTH_WINDOW", "900")
 
 # Login throttling: this many failures per account or per address within the window.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")

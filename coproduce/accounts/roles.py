@@ -34,6 +34,13 @@ STAFF_ROLES = frozenset(
         Role.SYSADMIN,
     }
 )
+# Two-step sign-in is required (when STAFF_TWO_STEP_REQUIRED is on) for every staff role,
+# because every staff role reaches personal data: the involvement team, finance (bank details),
+# the data-protection lead (equality answers) and the system admin (every account) obviously;
+# board members see every project's members and tenants' stories; colleagues see the members
+# of the projects they asked for help with. A role added later is covered until someone decides
+# it sees no personal data.
+TWO_STEP_ROLES = STAFF_ROLES
 # The involvement team works with people's records day to day.
 INVOLVEMENT_TEAM = frozenset({Role.COORDINATOR, Role.FACILITATOR, Role.ADMIN_SUPPORT})
 
@@ -50,6 +57,10 @@ def is_staff_member(user: Any) -> bool:
 
 def is_tenant(user: Any) -> bool:
     return _role(user) == Role.TENANT
+
+
+def must_use_two_step(user: Any) -> bool:
+    return _role(user) in TWO_STEP_ROLES
 
 
 def can_list_people(user: Any) -> bool:

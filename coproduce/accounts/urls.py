@@ -8,9 +8,23 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("login/code/", views.login_verify, name="login_verify"),
+    path("login/recovery-code/", views.login_recovery, name="login_recovery"),
     path("logout/", views.logout_view, name="logout"),
+    path("confirm-password/", views.reauth, name="reauth"),
     path("security/", views.security, name="security"),
     path("security/remove/", views.security_remove, name="security_remove"),
+    path(
+        "security/recovery-codes/",
+        views.recovery_codes_regenerate,
+        name="recovery_codes_regenerate",
+    ),
+    path("manage/", views.account_list, name="account_list"),
+    path("manage/<int:pk>/", views.account_detail, name="account_detail"),
+    path(
+        "manage/<int:pk>/reset-two-step/",
+        views.account_two_step_reset,
+        name="account_two_step_reset",
+    ),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

@@ -1,21 +1,26 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from coproduce.accounts import roles, services
-from coproduce.accounts.forms import LoginForm, TokenForm
+from coproduce.accounts import roles, selectors, services
+from coproduce.accounts.forms import LoginForm, ReauthForm, RecoveryCodeForm, TokenForm
+from coproduce.accounts.reauth import reauth_required
 from coproduce.core.audit import client_ip
 
 PENDING_KEY = "pending_2fa_user"
@@ -65,35 +70,90 @@ def login_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _second_step_user(request: HttpRequest) -> Any:
+    """Who is at the second step: someone who just gave their password, or a signed-in
+    staff member whose session has not had its code yet."""
+    user = request.user
+    if user.is_authenticated:
+        return None if getattr(user, "is_verified", lambda: False)() else user
+    user_id = request.session.get(PENDING_KEY)
+    if not user_id:
+        return None
+    return get_user_model().objects.filter(pk=user_id, is_active=True).first()
+
+
+def _second_step_done(request: HttpRequest, user: Any, device: Any) -> HttpResponse:
+    next_url = request.session.pop("pending_next", None) or _next_url(request)
+    request.session.pop(PENDING_KEY, None)
+    if not request.user.is_authenticated:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
+    return redirect(next_url)
+
+
 @never_cache
 def login_verify(request: HttpRequest) -> HttpResponse:
-    user_id = request.session.get(PENDING_KEY)
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    user = _second_step_user(request)
     if user is None:
+        return redirect("core:home" if request.user.is_authenticated else "accounts:login")
+    device = services.confirmed_totp_device(user)
+    if device is None:
         return redirect("accounts:login")
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        ip = client_ip(request)
-        device = services.confirmed_totp_device(user)
-        if services.login_is_throttled(email=user.email, ip=ip):
+        if services.login_is_throttled(email=user.email, ip=client_ip(request)):
             messages.error(request, THROTTLED)
             status = 429
-        elif (
-            form.is_valid()
-            and device is not None
-            and device.verify_token(form.cleaned_data["token"])
-        ):
-            next_url = request.session.pop("pending_next", "/")
-            request.session.pop(PENDING_KEY, None)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            otp_login(request, device)
-            return redirect(next_url)
+        elif form.is_valid() and device.verify_token(form.cleaned_data["token"]):
+            return _second_step_done(request, user, device)
         else:
-            services.login_failure_record(email=user.email, ip=ip)
+            services.two_step_failure_record(user=user, request=request)
             if form.is_valid():
                 form.add_error("token", "That code is not right. Codes change every 30 seconds.")
-    return render(request, "accounts/login_verify.html", {"form": form}, status=status)
+    return render(
+        request,
+        "accounts/login_verify.html",
+        {"form": form, "next": _next_url(request)},
+        status=status,
+    )
+
+
+@never_cache
+def login_recovery(request: HttpRequest) -> HttpResponse:
+    user = _second_step_user(request)
+    if user is None:
+        return redirect("core:home" if request.user.is_authenticated else "accounts:login")
+    form = RecoveryCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if services.login_is_throttled(email=user.email, ip=client_ip(request)):
+            messages.error(request, THROTTLED)
+            status = 429
+        elif form.is_valid() and (
+            device := services.recovery_code_use(
+                user=user, code=form.cleaned_data["code"], request=request
+            )
+        ):
+            left = selectors.recovery_codes_left(user)
+            messages.warning(
+                request,
+                f"You used a recovery code. You have {left} left. "
+                "Make new ones on “Your account” if you are running low.",
+            )
+            return _second_step_done(request, user, device)
+        else:
+            services.two_step_failure_record(user=user, request=request, recovery=True)
+            if form.is_valid():
+                form.add_error(
+                    "code", "That recovery code is not right, or it has been used already."
+                )
+    return render(
+        request,
+        "accounts/login_recovery.html",
+        {"form": form, "next": _next_url(request)},
+        status=status,
+    )
 
 
 @require_POST
@@ -103,11 +163,25 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+def _two_step_required(user: Any) -> bool:
+    return bool(settings.STAFF_TWO_STEP_REQUIRED) and roles.must_use_two_step(user)
+
+
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
     user = request.user
     device = services.confirmed_totp_device(user)
-    context: dict[str, object] = {"device": device, "can_enrol": roles.is_staff_member(user)}
+    required = _two_step_required(user)
+    context: dict[str, object] = {
+        "device": device,
+        "can_enrol": roles.is_staff_member(user),
+        "required": required,
+        "next": _next_url(request),
+        "history": selectors.sign_in_history(user=user, limit=20),
+        "can_manage_accounts": roles.can_manage_accounts(user),
+    }
+    if device is not None:
+        context["codes_left"] = selectors.recovery_codes_left(user)
     if device is None and roles.is_staff_member(user):
         pending = services.totp_enrolment_start(user=user)
         qr = segno.make(pending.config_url, error="m")
@@ -115,11 +189,17 @@ def security(request: HttpRequest) -> HttpResponse:
         context["secret"] = base64.b32encode(pending.bin_key).decode()
         form = TokenForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            if services.totp_enrolment_confirm(
+            enrolment = services.totp_enrolment_confirm(
                 user=user, token=form.cleaned_data["token"], request=request
-            ):
-                messages.success(request, "Two-step sign-in is on.")
-                return redirect("accounts:security")
+            )
+            if enrolment is not None:
+                # This session has just shown the code, so it counts as verified.
+                otp_login(request, enrolment.device)
+                return render(
+                    request,
+                    "accounts/recovery_codes.html",
+                    {"codes": enrolment.recovery_codes, "next": _next_url(request), "new": True},
+                )
             form.add_error(
                 "token",
                 "That code is not right. Check the time on your phone and try the newest code.",
@@ -130,7 +210,94 @@ def security(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@reauth_required
+def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
+    try:
+        codes = services.recovery_codes_regenerate(user=request.user, request=request)
+    except ValueError:
+        messages.error(request, "Turn on two-step sign-in first.")
+        return redirect("accounts:security")
+    return render(
+        request, "accounts/recovery_codes.html", {"codes": codes, "next": "/", "new": False}
+    )
+
+
+@require_POST
+@login_required
+@reauth_required
 def security_remove(request: HttpRequest) -> HttpResponse:
     services.totp_remove(user=request.user, request=request)
-    messages.success(request, "Two-step sign-in is off.")
+    if _two_step_required(request.user):
+        messages.success(
+            request, "Your old phone no longer works for signing in. Set up your new one now."
+        )
+    else:
+        messages.success(request, "Two-step sign-in is off.")
     return redirect("accounts:security")
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@login_required
+def reauth(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = ReauthForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if services.login_is_throttled(email=user.email, ip=client_ip(request)):
+            form = ReauthForm()
+            messages.error(request, THROTTLED)
+            status = 429
+        elif form.is_valid():
+            if services.reauth_confirm(
+                user=user, password=form.cleaned_data["password"], request=request
+            ):
+                return redirect(_next_url(request))
+            form.add_error("password", "That password is not right. Check it and try again.")
+    return render(
+        request, "accounts/reauth.html", {"form": form, "next": _next_url(request)}, status=status
+    )
+
+
+# The system admin's view of accounts ---------------------------------------------------------
+
+
+def _require_account_manager(request: HttpRequest) -> None:
+    if not roles.can_manage_accounts(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def account_list(request: HttpRequest) -> HttpResponse:
+    _require_account_manager(request)
+    page = Paginator(selectors.accounts_for_admin(), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/account_list.html", {"page": page, "query": ""})
+
+
+@login_required
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_account_manager(request)
+    account = get_object_or_404(selectors.accounts_for_admin(), pk=pk)
+    return render(
+        request,
+        "accounts/account_detail.html",
+        {
+            "account": account,
+            "history": selectors.sign_in_history(user=account, limit=50),
+            "required": _two_step_required(account),
+        },
+    )
+
+
+@require_POST
+@login_required
+@reauth_required
+def account_two_step_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_account_manager(request)
+    account = get_object_or_404(get_user_model(), pk=pk)
+    services.totp_remove(user=account, request=request, by=request.user)
+    messages.success(
+        request,
+        f"Two-step sign-in is off for {account}. They will set it up again when they next sign in.",
+    )
+    return redirect("accounts:account_detail", pk=account.pk)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts import roles
+from coproduce.accounts.reauth import reauth_required
 from coproduce.core.suppression import suppress
 from coproduce.diversity import selectors, services
 from coproduce.diversity.forms import (
@@ -145,6 +146,7 @@ def record_for_person(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reauth_required
 def equality_record(request: HttpRequest, pk: int) -> HttpResponse:
     _require(roles.can_read_equality_records, request)
     person = get_object_or_404(Person, pk=pk)
@@ -275,6 +277,7 @@ def outreach_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reauth_required
 def outreach_export(request: HttpRequest, pk: int) -> HttpResponse:
     _require(roles.can_do_outreach, request)
     outreach_obj = get_object_or_404(OutreachList, pk=pk)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts import roles
+from coproduce.accounts.reauth import reauth_required
 from coproduce.core.audit import audit_record
 from coproduce.people.models import Person
 from coproduce.projects.models import Project
@@ -253,6 +254,7 @@ def expense_new(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @login_required
+@reauth_required
 def receipt(request: HttpRequest, claim_pk: int) -> FileResponse:
     claim = get_object_or_404(ExpenseClaim.objects.select_related("person"), pk=claim_pk)
     own = roles.is_tenant(request.user) and claim.person.user_id == request.user.pk
@@ -389,6 +391,7 @@ def _download(content: str | bytes, filename: str, content_type: str) -> HttpRes
 
 
 @login_required
+@reauth_required
 def batch_bank_csv(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     audit_record(action="rewards.exported", request=request, obj=batch, summary="Bank CSV")
@@ -396,6 +399,7 @@ def batch_bank_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reauth_required
 def batch_bank_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     audit_record(action="rewards.exported", request=request, obj=batch, summary="Bank XLSX")
@@ -407,6 +411,7 @@ def batch_bank_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reauth_required
 def batch_vouchers_csv(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     audit_record(action="rewards.exported", request=request, obj=batch, summary="Voucher CSV")
