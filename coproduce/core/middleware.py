@@ -29,7 +29,10 @@ def _has_nul(pairs: Iterable[tuple[str, Any]]) -> bool:
 def nul_response(request: HttpRequest) -> HttpResponse:
     security_logger.warning("Refused a request with a NUL byte on %r", request.path)
     html = render_to_string("core/400_nul.html", {"site_name": settings.SITE_NAME})
-    return HttpResponse(html, status=400)
+    response = HttpResponse(html, status=400)
+    # Answered before the clickjacking middleware runs, so say it here.
+    response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+    return response
 
 
 class RefuseNulMiddleware:
