@@ -68,7 +68,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session is read: a NUL byte in a cookie must never reach a query.
+    "coproduce.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -200,13 +203,54 @@ RETENTION = {
 # When the nightly retention task runs (local time, Europe/London).
 RETENTION_RUN_AT = os.environ.get("RETENTION_RUN_AT", "02:30")
 
+# Security headers and cookies -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SAMESITE = "Lax"
+# htmx reads the token from the page (hx-headers on <body>), never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if not DEBUG:
+    # Behind a TLS proxy (nginx, a load balancer) that sets X-Forwarded-Proto, set
+    # SECURE_PROXY_SSL_HEADER=true so Django knows the request came in over HTTPS. Only do this
+    # when the proxy always sets (or strips) that header, or anybody could claim HTTPS.
+    if envbool("SECURE_PROXY_SSL_HEADER", "false"):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
+    # A load balancer's health check speaks plain HTTP to the app: never redirect it.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", str(365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+    # Preloading is a promise about the whole registrable domain (the landlord's, usually), so
+    # it is off unless asked for; saying so is a decision, not an oversight.
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content Security Policy (django-csp): only our own scripts, styles, images and fonts. No
+# inline script or style anywhere (scripts live in core/static/coproduce/*.js, styles in
+# coproduce.css and extra.css); QR codes are inline SVG, so data: images are allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 OTP_TOTP_ISSUER = SITE_NAME
 

@@ -16,3 +16,5 @@ urlpatterns = [
     path("privacy/", include("coproduce.privacy.urls")),
     path("", include("coproduce.core.urls")),
 ]
+
+handler400 = "coproduce.core.views.bad_request"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -50,6 +51,42 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request, "core/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
     )
+
+
+def _bad_request_words(exception: Exception | None) -> tuple[str, str]:
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+    from django.template.defaultfilters import filesizeformat
+
+    if isinstance(exception, TooManyFieldsSent):
+        most = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return (
+            "That form sent too many fields",
+            f"A form can send at most {most} fields at once, and this one sent more. If you "
+            "were sending a long list, send it in smaller parts.",
+        )
+    if isinstance(exception, TooManyFilesSent):
+        most = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        return (
+            "You sent too many files at once",
+            f"You can send at most {most} files at once. Send them in smaller groups.",
+        )
+    if isinstance(exception, RequestDataTooBig):
+        most = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return (
+            "What you sent was too big",
+            f"A form can send at most {most} at once. Send less at a time.",
+        )
+    return ("Something was wrong with that request", "")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400 page (``handler400``): says what was wrong when we know."""
+    if not hasattr(request, "user"):  # refused before the sign-in middleware ran
+        from django.contrib.auth.models import AnonymousUser
+
+        request.user = AnonymousUser()
+    heading, reason = _bad_request_words(exception)
+    return render(request, "400.html", {"heading": heading, "reason": reason}, status=400)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

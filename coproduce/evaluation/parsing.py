@@ -24,9 +24,16 @@ import difflib
 import html
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from coproduce.core.text import (
+    MULTILINE_MESSAGE,
+    SINGLE_LINE_MESSAGE,
+    multiline_problem,
+    single_line_problem,
+)
 
 __all__ = [
     "TSM_MEASURES",
@@ -617,6 +624,20 @@ def _fit(row: tuple[int, list[str], bool], width: int, blank: set[int], filename
     return cells
 
 
+def _check_text(
+    values: dict[str, str], line: int, filename: str, multiline: Callable[[str], bool]
+) -> dict[str, str]:
+    """Refuse control characters: none at all in one-line columns, only line breaks and tabs
+    in free-text ones (comments, descriptions)."""
+    for key, value in values.items():
+        if multiline(key):
+            if multiline_problem(value):
+                raise EvidenceError(f"{filename} line {line}: {key}: {MULTILINE_MESSAGE}")
+        elif single_line_problem(value):
+            raise EvidenceError(f"{filename} line {line}: {key}: {SINGLE_LINE_MESSAGE}")
+    return values
+
+
 # --------------------------------------------------------------------------- survey
 
 _ID_COLUMNS = ("id", "respondent_id", "respondent")
@@ -721,6 +742,7 @@ def read_survey(data: bytes, filename: str) -> SurveyFile:
     for row in body:
         line = row[0]
         values = dict(zip(keys, _fit(row, len(keys), blank, filename), strict=True))
+        _check_text(values, line, filename, _is_comment)
         respondent = values[id_columns[0]]
         if not respondent:
             raise EvidenceError(f"{filename} line {line}: the respondent id is empty.")
@@ -807,6 +829,7 @@ def read_tsm_figures(data: bytes, filename: str) -> list[Figure]:
     for row in body:
         line = row[0]
         values = dict(zip(keys, _fit(row, len(keys), blank, filename), strict=True))
+        _check_text(values, line, filename, lambda key: key == "description")
         code = _figure_code(values["code"], line, filename)
         raw = values["value"]
         text = raw.strip().removesuffix("%").strip()

@@ -383,6 +383,9 @@ def tsm_figures_import(
 def theme_run_start(
     *, check: HealthCheck, actor: Any, engine: str = "auto", request: Any = None
 ) -> ThemeRun:
+    # Lock the health check: two starts at once take turns, and the second sees the first run
+    # (a clear message, never a duplicate version number).
+    HealthCheck.objects.select_for_update().filter(pk=check.pk).first()
     if ThemeRun.objects.filter(
         health_check=check, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
     ).exists():

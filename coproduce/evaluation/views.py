@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts import roles
+from coproduce.core.text import clean_query
 from coproduce.evaluation import parsing, report, selectors, services
 from coproduce.evaluation.forms import (
     CheckForm,
@@ -217,7 +218,7 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
             target = {"note": note_form, "import": import_form}.get(action or "", tsm_form)
             target.add_error(None, exc)
     kind = request.GET.get("kind", "")
-    q = request.GET.get("q", "").strip()[:100]
+    q = clean_query(request.GET.get("q"))
     page = Paginator(
         selectors.items_page(check, kind=kind if kind in EvidenceKind.values else "", q=q), 50
     ).get_page(request.GET.get("page"))

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from coproduce.core.text import multiline, single_line
 from coproduce.meetings.models import Meeting, SessionStatus
 
 UTC = dt.UTC
@@ -51,13 +52,15 @@ def session_event(meeting: Meeting) -> Event:
     event.add("last-modified", meeting.updated_at.astimezone(UTC))
     event.add("dtstart", meeting.starts_at.astimezone(UTC))
     event.add("dtend", meeting.ends_at.astimezone(UTC))
-    event.add("summary", meeting.title)
-    event.add("description", _description(meeting))
-    location = _location(meeting)
+    # Text already stored may hold line breaks or control characters (it came in before the
+    # rules did, or by a path that skipped them): a calendar file must never fail on it.
+    event.add("summary", single_line(meeting.title))
+    event.add("description", multiline(_description(meeting)))
+    location = single_line(_location(meeting))
     if location:
         event.add("location", location)
     if meeting.joining_link:
-        event.add("url", meeting.joining_link)
+        event.add("url", single_line(meeting.joining_link))
     cancelled = meeting.status == SessionStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     # A later change must win in calendars that compare sequence numbers.
@@ -70,7 +73,7 @@ def calendar_bytes(meetings: Iterable[Meeting], *, name: str) -> bytes:
     cal.add("prodid", f"-//{settings.SITE_NAME}//Sessions//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", single_line(name))
     cal.add("x-wr-timezone", "Europe/London")
     for meeting in meetings:
         cal.add_component(session_event(meeting))

@@ -32,10 +32,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from coproduce.core.audit import audit_record
+from coproduce.core.text import (
+    MULTILINE_MESSAGE,
+    SINGLE_LINE_MESSAGE,
+    multiline_problem,
+    single_line_problem,
+)
 from coproduce.people.models import (
     Area,
     Availability,
@@ -72,17 +78,35 @@ def _max_length(name: str) -> int | None:
     return getattr(model_field, "max_length", None)
 
 
+def _is_multiline(name: str) -> bool:
+    return name != "area" and isinstance(Person._meta.get_field(name), models.TextField)
+
+
 def _text(name: str, *, required: bool = False) -> Callable[[str], str]:
     limit = _max_length(name)
+    multiline = _is_multiline(name)
 
     def parse(value: str) -> str:
         if required and not value:
             raise RowError(f"{name} is empty but is required")
+        if multiline and multiline_problem(value):
+            raise RowError(f"{name}: {MULTILINE_MESSAGE}")
+        if not multiline and single_line_problem(value):
+            raise RowError(f"{name}: {SINGLE_LINE_MESSAGE}")
         if limit is not None and len(value) > limit:
             raise RowError(f"{name} is {len(value)} characters long; the most allowed is {limit}")
         return value
 
     return parse
+
+
+def _address(value: str) -> str:
+    """Housing systems often export an address over several lines: keep it, on one line."""
+    lines = [line.strip(" ,") for line in value.replace("\r\n", "\n").split("\n")]
+    return _address_text(", ".join(line for line in lines if line))
+
+
+_address_text = _text("address")
 
 
 def _postcode(value: str) -> str:
@@ -245,7 +269,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("last_name", "last_name", _text("last_name"), example="Jones"),
     Column("email", "email", _email, example="sam.jones@example.org"),
     Column("phone", "phone", _text("phone"), example="07700 900123"),
-    Column("address", "address", _text("address"), example="12 Mill Lane, Northfield"),
+    Column("address", "address", _address, example="12 Mill Lane, Northfield"),
     Column("postcode", "postcode", _postcode, example="NF1 2AB"),
     Column("area", "area_id", _text("area"), example="Northfield"),  # resolved to an Area below
     Column("scheme", "scheme", _text("scheme"), example="Mill Court"),

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coproduce.core.audit import audit_record
@@ -210,7 +210,13 @@ def person_login_create(*, person: Person, email: str, actor: Any, request: Any 
         raise ValidationError("This person already has a login.")
     if user_model.objects.filter(email__iexact=email).exists():
         raise ValidationError("That email address is already used by another login.")
-    user = user_model.objects.create_user(email, None, full_name=person.full_name, role=Role.TENANT)
+    try:
+        with transaction.atomic():  # another person's login made with this email at once
+            user = user_model.objects.create_user(
+                email, None, full_name=person.full_name, role=Role.TENANT
+            )
+    except IntegrityError:
+        raise ValidationError("That email address is already used by another login.") from None
     person.user = user
     if not person.email:
         person.email = email

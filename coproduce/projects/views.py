@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts import roles
+from coproduce.core.text import clean_query
 from coproduce.people.models import Person
 from coproduce.projects import selectors, services
 from coproduce.projects.forms import (
@@ -244,7 +245,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("projects:member_add", pk=project.pk)
         else:
             messages.error(request, "Choose a role and the date they joined.")
-    q = request.GET.get("q", "").strip()
+    q = clean_query(request.GET.get("q"))
     results = []
     if q:
         results = list(

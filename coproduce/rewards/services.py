@@ -89,6 +89,9 @@ def policy_publish(
 def offer_save(
     *, project: Project, data: dict[str, Any], actor: Any, request: Any = None
 ) -> RewardOffer:
+    # Lock the project row first: two saves at once wait for each other, and the second
+    # then finds and updates the offer the first made (never a duplicate-key error).
+    Project.objects.select_for_update().filter(pk=project.pk).first()
     offer = RewardOffer.objects.filter(project=project).first() or RewardOffer(project=project)
     changed = _apply(offer, data)
     offer.rate = to_money(offer.rate)
@@ -118,6 +121,9 @@ def choice_initial(person: Person) -> dict[str, Any]:
 def choice_save(
     *, person: Person, data: dict[str, Any], actor: Any, request: Any = None
 ) -> RewardChoice:
+    # Lock the person row first: two choices at once wait for each other, and the second then
+    # updates the choice the first made (never a duplicate-key error).
+    Person.objects.select_for_update().filter(pk=person.pk).first()
     choice = RewardChoice.objects.filter(person=person).first() or RewardChoice(person=person)
     if data.get("form") != RewardForm.VOUCHER:
         data["voucher_kind"] = ""

@@ -253,7 +253,7 @@ def test_the_public_page_needs_no_login_and_names_only_consenting_people(client,
     assert b"Alice E." in page.content and b"Bob" not in page.content
     assert b"1 other tenant" in page.content
     large = client.get(reverse("promises:public", args=[promise_set.pk]) + "?large=1")
-    assert b"1.6rem" in large.content
+    assert b"cp-promises--large" in large.content  # 1.6rem text, in extra.css
 
 
 def test_the_set_moves_only_along_its_life_cycle(users, group):
