@@ -52,6 +52,8 @@ def max_upload_bytes() -> int:
 
 
 def megabytes(size: int) -> str:
+    if size >= 1024 * MB:
+        return f"{size / (1024 * MB):.1f} GB"
     value = size / MB
     return f"{value:.0f} MB" if value >= 10 or value.is_integer() else f"{value:.1f} MB"
 
@@ -119,6 +121,18 @@ def refusal(request: HttpRequest) -> Refusal | None:
     if request.method == "POST":
         request.POST  # noqa: B018 - parsing the body is what runs the upload handlers
     return getattr(request, "upload_refusal", None)
+
+
+def add_refusal(request: HttpRequest, form: Any, field: str) -> bool:
+    """If this request's upload was refused, put the reason on `form`'s `field` (the form is
+    then invalid) and return True."""
+    refused = refusal(request)
+    if refused is None:
+        return False
+    form.is_valid()
+    form.errors.pop(field, None)
+    form.add_error(field, refused.message)
+    return True
 
 
 def limit_uploads(max_bytes: int | Callable[[], int] | None = None) -> Callable[..., Any]:
@@ -256,8 +270,7 @@ def check_archive(
             packed = max(info.compress_size, 1)
             if info.file_size > RATIO_CHECKED_ABOVE and info.file_size > packed * limits.max_ratio:
                 raise ArchiveError(
-                    f"{name} is packed so tightly that it would expand to "
-                    f"{megabytes(info.file_size)} when opened, {refused}."
+                    f"{name} expands to {megabytes(info.file_size)} when opened, {refused}."
                 )
             if total > limits.max_expanded:
                 break

@@ -180,11 +180,7 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_add:
             raise PermissionDenied
-        if refused:
-            target = tsm_form if action == "tsm" else import_form
-            target.is_valid()
-            target.errors.pop("file", None)
-            target.add_error("file", refused.message)
+        if uploads.add_refusal(request, tsm_form if action == "tsm" else import_form, "file"):
             action = "refused"
         try:
             if action == "note" and note_form.is_valid():

@@ -87,13 +87,7 @@ def _preview(request: HttpRequest, job: UploadJob) -> HttpResponse:
 
 def _upload(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST, request.FILES)
-    refused = uploads.refusal(request)
-    if refused:
-        form.is_valid()
-        form.errors.pop("file", None)
-        form.add_error("file", refused.message)
-        return _form_page(request, form, status=400)
-    if not form.is_valid():
+    if uploads.add_refusal(request, form, "file") or not form.is_valid():
         return _form_page(request, form, status=400)
     job = uploads.job_create(kind=tasks.CHECK, upload=form.cleaned_data["file"], user=request.user)
     tasks.check_import.enqueue(job.pk)
