@@ -423,17 +423,21 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _xlsx_records(path: Path, progress: Progress, archive_limits: Any = None) -> Iterator[Record]:
+def _xlsx_records(
+    path: Path, progress: Progress, archive_limits: Any = None, name: str = ""
+) -> Iterator[Record]:
     from openpyxl import load_workbook
 
     from coproduce.core.uploads import ArchiveError, check_archive
 
+    name = name or path.name
+
     not_excel = (
-        f"{path.name} is not an Excel spreadsheet (.xlsx); open it in a spreadsheet program "
+        f"{name} is not an Excel spreadsheet (.xlsx); open it in a spreadsheet program "
         "and save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8 (.csv)'"
     )
     try:
-        check_archive(path, name=path.name, limits=archive_limits)
+        check_archive(path, name=name, limits=archive_limits)
     except ArchiveError as exc:
         raise ImportFileError(not_excel if exc.damaged else str(exc).rstrip(".")) from None
     try:
@@ -443,7 +447,7 @@ def _xlsx_records(path: Path, progress: Progress, archive_limits: Any = None) ->
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
-            raise ImportFileError(f"{path.name} has no worksheets")
+            raise ImportFileError(f"{name} has no worksheets")
         try:
             for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
                 progress(1)
@@ -455,7 +459,7 @@ def _xlsx_records(path: Path, progress: Progress, archive_limits: Any = None) ->
             raise
         except Exception:
             raise ImportFileError(
-                f"{path.name} is damaged and cannot be read as a spreadsheet; save it again "
+                f"{name} is damaged and cannot be read as a spreadsheet; save it again "
                 "from your spreadsheet program"
             ) from None
     finally:
@@ -463,7 +467,10 @@ def _xlsx_records(path: Path, progress: Progress, archive_limits: Any = None) ->
 
 
 def _open_records(
-    path: Path, progress_total: Callable[[int, str], Progress], archive_limits: Any = None
+    path: Path,
+    progress_total: Callable[[int, str], Progress],
+    archive_limits: Any = None,
+    name: str = "",
 ) -> Iterator[Record]:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -476,10 +483,10 @@ def _open_records(
         raise ImportFileError(f"cannot find the file {path}")
     size = path.stat().st_size
     if size == 0:
-        raise ImportFileError(f"{path.name} is empty")
+        raise ImportFileError(f"{name or path.name} is empty")
     if suffix == ".csv":
         return _csv_records(path, progress_total(size, "B"))
-    return _xlsx_records(path, progress_total(0, "rows"), archive_limits)
+    return _xlsx_records(path, progress_total(0, "rows"), archive_limits, name)
 
 
 # --------------------------------------------------------------------------- header
@@ -886,7 +893,7 @@ def analyse_file(
     make, close = _progress_factory(progress, report)
     try:
         # Checks the file before touching the database.
-        records = _open_records(path, make, archive_limits)
+        records = _open_records(path, make, archive_limits, file_name)
         walker = _Walker(file_name=file_name or path.name, write=False)
         return walker.run(records)
     finally:
@@ -914,7 +921,7 @@ def import_file(
     make, close = _progress_factory(progress, report)
     result: ImportResult | None = None
     try:
-        records = _open_records(path, make, archive_limits)
+        records = _open_records(path, make, archive_limits, name)
         with transaction.atomic():
             walker = _Walker(file_name=name, write=True)
             result = walker.run(records)
