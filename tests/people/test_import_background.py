@@ -85,8 +85,8 @@ def test_a_file_over_the_limit_is_refused_as_it_arrives_and_nothing_is_kept(logi
 def test_a_zip_bomb_disguised_as_a_spreadsheet_is_refused_before_it_is_opened(
     login,
     settings,
-    bombs,
-    kind,  # noqa: F811
+    bombs,  # noqa: F811
+    kind,
 ):
     upload = SimpleUploadedFile("people.xlsx", bombs[kind].read_bytes())
     started = time.monotonic()
