@@ -105,6 +105,16 @@ def server(tmp_path_factory):
             if time.monotonic() > deadline or process.poll() is not None:
                 pytest.fail("gunicorn did not start")
             time.sleep(0.2)
+        # Warm every worker up (the first request to a worker loads the views), as a running
+        # site's workers are.
+        warm = [
+            threading.Thread(target=_get, args=(port, "/accounts/login/", 30))
+            for _ in range(WORKERS * 4)
+        ]
+        for thread in warm:
+            thread.start()
+        for thread in warm:
+            thread.join(timeout=60)
         yield {"port": port, "pid": process.pid, **made}
     finally:
         process.terminate()
@@ -193,10 +203,10 @@ def _while_uploading(server, upload):
         thread.join(timeout=10)
     took = time.monotonic() - started
     assert sorted(_children(server["pid"])) == workers, "a worker was killed or restarted"
-    assert len(probes) >= 3, f"only {len(probes)} health checks during a {took:.1f} s upload"
-    assert all(status == 200 for status, _ in probes), probes
+    assert probes and all(status == 200 for status, _ in probes), probes
     slowest = max(seconds for _, seconds in probes)
     assert slowest < HEALTHZ_WITHIN, f"/healthz took {slowest:.2f} s during the upload"
+    assert len(probes) >= 5, f"only {len(probes)} health checks during a {took:.1f} s upload"
     peak = max(_peak_rss(pid) for pid in workers)
     assert peak < PEAK_RSS_LIMIT, f"a worker's memory peaked at {peak // MB} MB"
     print(  # shown with pytest -s
@@ -219,7 +229,7 @@ def test_a_200_mb_csv_to_the_people_import_is_refused_and_workers_stay_responsiv
             {"action": "upload"},
             "file",
             "people.csv",
-            _paced(big_csv_chunks(SIZE_200_MB), 0.004),
+            _paced(big_csv_chunks(SIZE_200_MB), 0.01),
             SIZE_200_MB,
         ),
     )
@@ -242,7 +252,7 @@ def test_a_200_mb_csv_to_the_evidence_page_is_refused_and_workers_stay_responsiv
             },
             "import-file",
             "survey.csv",
-            _paced(big_csv_chunks(SIZE_200_MB, header), 0.004),
+            _paced(big_csv_chunks(SIZE_200_MB, header), 0.01),
             SIZE_200_MB,
         ),
     )

@@ -122,12 +122,14 @@ def test_the_handler_stops_the_upload_and_keeps_nothing_past_the_limit(rf, small
 
     request = rf.post("/")
     handler = uploads.LimitedUploadHandler(request)
-    handler.handle_raw_input(None, {}, 3 * MB // 2, b"x")  # declared: fits with the form slack
+    body = io.BytesIO(b"y" * (MB // 2))  # what is left of the request body
+    handler.handle_raw_input(body, {}, 3 * MB // 2, b"x")  # declared: fits with the form slack
     handler.new_file("file", "big.csv", "text/csv", None)
     assert handler.receive_data_chunk(b"x" * MB, 0) == b"x" * MB
     with pytest.raises(StopUpload) as caught:
         handler.receive_data_chunk(b"x" * 1024, MB)
-    assert caught.value.connection_reset is False  # the rest is read and thrown away
+    assert body.read() == b""  # the rest was read and thrown away, so the answer gets through
+    assert caught.value.connection_reset is True  # ... and Django need not read it again
     assert request.upload_refusal == uploads.Refusal("file", MESSAGE)
 
 

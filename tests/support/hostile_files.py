@@ -15,6 +15,7 @@ from pathlib import Path
 GB = 1024 * 1024 * 1024
 MB = 1024 * 1024
 
+
 def _repeat(head: bytes, unit: bytes, tail: bytes, expanded: int) -> Iterator[bytes]:
     yield head
     block = unit * max(1, (1 * MB) // len(unit))
