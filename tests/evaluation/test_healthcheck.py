@@ -17,6 +17,7 @@ from coproduce.evaluation.models import (
 )
 from tests.conftest import PERSONAS
 from tests.evaluation.conftest import SURVEY
+from tests.support.jobs import run_jobs
 
 VIEWERS = {"alice", "cath", "carol", "fiona", "adam", "brenda", "dora"}
 
@@ -35,7 +36,7 @@ def _import(client, check, content, name="tsm.csv", kind="survey"):
             "import-file": SimpleUploadedFile(name, content),
         },
     )
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_jobs()
     return response
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from coproduce.core.models import UploadJob
@@ -14,6 +13,7 @@ from coproduce.evaluation.models import EvidenceItem, TsmFigure
 from tests.evaluation.conftest import SURVEY
 from tests.support.fixtures import bombs  # noqa: F401 (fixture)
 from tests.support.hostile_files import MB
+from tests.support.jobs import run_jobs
 
 SAFELY = "so we cannot read it safely"
 
@@ -45,7 +45,7 @@ def test_the_upload_is_read_in_the_background_with_a_progress_page(client, users
     assert not EvidenceItem.objects.exists()  # nothing parsed in the request
     page = client.get(response.url).content.decode()
     assert "Waiting to start" in page and "Check again" in page
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_jobs()
     part = client.get(response.url, {"part": "progress"}, HTTP_HX_REQUEST="true")
     assert part["HX-Refresh"] == "true"
     page = client.get(response.url).content.decode()
@@ -154,7 +154,7 @@ def test_a_job_page_is_only_for_the_person_who_uploaded(client, users, check, gr
 def test_a_failed_job_says_why_and_nothing_is_imported(client, users, check):
     client.force_login(users["alice"])
     response = _post(client, check, "tsm.csv", b"respondent_id,TP01,shoe_size\nR1,4,9\n")
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_jobs()
     page = client.get(response.url).content.decode()
     assert "Nothing was imported." in page and "shoe_size" in page
     assert not EvidenceItem.objects.exists()

@@ -7,13 +7,13 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from coproduce.core.models import UploadJob
 from coproduce.people.models import Person
 from tests.support.fixtures import bombs  # noqa: F401 (fixture)
 from tests.support.hostile_files import MB
+from tests.support.jobs import run_jobs
 
 URL = reverse("people:import")
 GOOD = b"external_ref,first_name\nN1,Nia\nN2,Olu\n"
@@ -22,10 +22,6 @@ GOOD = b"external_ref,first_name\nN1,Nia\nN2,Olu\n"
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def run_jobs():
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
 def stored_files(settings):

@@ -9,13 +9,13 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from coproduce.core.models import AuditEntry, UploadJob
 from coproduce.people.importing import template_csv
 from coproduce.people.models import Person
+from tests.support.jobs import run_jobs
 
 URL = reverse("people:import")
 GOOD = b"external_ref,first_name,last_name,email\nN1,Nia,Okafor,nia@example.org\nN2,Olu,Ali,\n"
@@ -28,10 +28,6 @@ def _media(settings, tmp_path):
 
 def imports_dir():
     return settings.MEDIA_ROOT / "uploads"
-
-
-def run_jobs():
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
 def upload(client, content: bytes, name: str = "people.csv"):
