@@ -157,8 +157,24 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 WHITENOISE_USE_FINDERS = True
+# Uploads (coproduce/core/uploads.py): a file over MAX_UPLOAD_MB is refused while it streams
+# in, before it is kept or parsed; .xlsx/.docx archives may expand to at most
+# UPLOAD_MAX_EXPANDED_MB (default ten times the upload limit). The import-people command
+# takes files up to IMPORT_MAX_FILE_MB from the server's own disk.
+MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", "25")
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+UPLOAD_MAX_EXPANDED_BYTES = envint("UPLOAD_MAX_EXPANDED_MB", str(10 * MAX_UPLOAD_MB)) * 1024 * 1024
+UPLOAD_MAX_ARCHIVE_ENTRIES = envint("UPLOAD_MAX_ARCHIVE_ENTRIES", "10000")
+UPLOAD_MAX_COMPRESSION_RATIO = envint("UPLOAD_MAX_COMPRESSION_RATIO", "100")
+IMPORT_MAX_FILE_MB = envint("IMPORT_MAX_FILE_MB", "500")
+FILE_UPLOAD_HANDLERS = [
+    "coproduce.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Form fields other than files; files over FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "coproduce@localhost")

@@ -37,3 +37,77 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise ValueError("The audit log is append-only: entries cannot be deleted.")
+
+
+def _job_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class UploadJob(models.Model):
+    """An uploaded file waiting for, or being read by, a background task.
+
+    The file lives under MEDIA_ROOT/uploads/<stored_name> until the work is finished (or a day
+    has passed); the page that started the job polls it by its random token.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Reading the file"
+        READY = "ready", "Checked: waiting for you to confirm"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Could not be used"
+
+    token = models.CharField(max_length=40, unique=True, default=_job_token)
+    kind = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    file_name = models.CharField(max_length=255)
+    stored_name = models.CharField(max_length=80, blank=True)
+    size = models.BigIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} ({self.status})"
+
+    @property
+    def path(self):  # type: ignore[no-untyped-def]
+        from coproduce.core.uploads import uploads_dir
+
+        return uploads_dir() / self.stored_name
+
+    @property
+    def working(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def discard_file(self) -> None:
+        if self.stored_name:
+            self.path.unlink(missing_ok=True)
+
+    def report(self, progress: int, message: str) -> None:
+        UploadJob.objects.filter(pk=self.pk).update(
+            status=self.Status.RUNNING, progress=progress, message=message[:300]
+        )
+
+    def finish(self, status: str, *, result: dict | None = None, error: str = "") -> None:
+        from django.utils import timezone
+
+        self.status = status
+        self.result = result or {}
+        self.error = error
+        self.progress = 100
+        self.message = ""
+        self.finished_at = timezone.now()
+        self.save(update_fields=["status", "result", "error", "progress", "message", "finished_at"])

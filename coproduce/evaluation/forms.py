@@ -4,10 +4,10 @@ from typing import Any
 
 from django import forms
 
+from coproduce.core import uploads
 from coproduce.evaluation.models import RATINGS, EvidenceKind, Scale, Stage
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MAX_UPLOAD = 20 * 1024 * 1024
 
 
 class CheckForm(forms.Form):
@@ -85,22 +85,35 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="File")
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size == 0:
-            raise forms.ValidationError("The file is empty.")
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(
-                f"The file is {upload.size // (1024 * 1024)} MB. The largest we take is "
-                f"{MAX_UPLOAD // (1024 * 1024)} MB: split it, or save only the columns you need."
-            )
-        return upload
+        return clean_evidence_file(self.cleaned_data["file"])
 
 
 class TsmForm(forms.Form):
     file = forms.FileField(label="TSM management figures (CSV or Excel with code and value)")
 
     def clean_file(self) -> Any:
-        return ImportForm.clean_file(self)  # type: ignore[arg-type]
+        return clean_evidence_file(self.cleaned_data["file"])
+
+
+def clean_evidence_file(upload: Any) -> Any:
+    """Size, emptiness and (for .xlsx and .docx) the archive check: cheap, before any parsing.
+
+    Reading the file happens later, in a background job (evaluation.tasks).
+    """
+    if upload.size == 0:
+        raise forms.ValidationError("The file is empty.")
+    if upload.size > uploads.max_upload_bytes():
+        raise forms.ValidationError(uploads.too_large_message())
+    name = (upload.name or "").rsplit("/", 1)[-1]
+    if name.lower().endswith((".xlsx", ".docx")):
+        try:
+            uploads.check_archive(upload.file, name=name)
+        except uploads.ArchiveError as exc:
+            if not exc.damaged:  # a damaged file gets the reader's own message later
+                raise forms.ValidationError(f"Nothing was imported. {exc}") from None
+        finally:
+            upload.seek(0)
+    return upload
 
 
 class CodingForm(forms.Form):

@@ -166,6 +166,16 @@ def _looks_like_zip(data: bytes) -> bool:
     return data.startswith(b"PK\x03\x04")
 
 
+def _check_archive(data: bytes, filename: str, damaged: str) -> None:
+    """Refuse a zip bomb before openpyxl or python-docx open the file (core.uploads)."""
+    from coproduce.core.uploads import ArchiveError, check_archive
+
+    try:
+        check_archive(data, name=filename)
+    except ArchiveError as exc:
+        raise EvidenceError(damaged if exc.damaged else str(exc)) from None
+
+
 # --------------------------------------------------------------------------- transcripts
 
 _VTT_TIME = re.compile(r"^(?:(\d{1,3}):)?([0-5]\d):([0-5]\d)\.(\d{3})$")
@@ -515,13 +525,15 @@ def _csv_rows(data: bytes, filename: str) -> list[tuple[int, list[str], bool]]:
 def _xlsx_rows(data: bytes, filename: str) -> list[tuple[int, list[str], bool]]:
     from openpyxl import load_workbook
 
+    not_excel = (
+        f"{filename} is not an Excel spreadsheet (.xlsx); open it in a spreadsheet "
+        "program and save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8 (.csv)'."
+    )
+    _check_archive(data, filename, not_excel)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # BadZipFile, KeyError, InvalidFileException, XML errors ...
-        raise EvidenceError(
-            f"{filename} is not an Excel spreadsheet (.xlsx); open it in a spreadsheet "
-            "program and save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8 (.csv)'."
-        ) from None
+        raise EvidenceError(not_excel) from None
     try:
         if not book.worksheets:
             raise EvidenceError(f"{filename} has no worksheets.")
@@ -880,7 +892,23 @@ def _pdf_text(data: bytes, filename: str) -> str:
                 raise EvidenceError(
                     f"{filename} is protected with a password; save a copy without one."
                 )
-            pages = [page.extract_text() or "" for page in reader.pages]
+            from coproduce.core.uploads import PDF_MAX_PAGES, TEXT_MAX_CHARS
+
+            if len(reader.pages) > PDF_MAX_PAGES:
+                raise EvidenceError(
+                    f"{filename} has {len(reader.pages):,} pages; the most we read is "
+                    f"{PDF_MAX_PAGES:,}. Split it into smaller documents."
+                )
+            pages: list[str] = []
+            read = 0
+            for page in reader.pages:
+                pages.append(page.extract_text() or "")
+                read += len(pages[-1])
+                if read > TEXT_MAX_CHARS:
+                    raise EvidenceError(
+                        f"{filename} holds more text than we can read at once; split it into "
+                        "smaller documents."
+                    )
         except EvidenceError:
             raise
         except Exception:  # PdfReadError, struct/zlib errors, recursion in broken files ...
@@ -906,6 +934,11 @@ def _docx_text(data: bytes, filename: str) -> str:
             f"{filename} is not a Word document (.docx); if it is an old .doc file, save it "
             "as .docx."
         )
+    _check_archive(
+        data,
+        filename,
+        f"{filename} is damaged or is not a Word document (.docx); save it again as .docx.",
+    )
     try:
         document = docx.Document(io.BytesIO(data))
         parts: list[str] = []

@@ -376,6 +376,97 @@ def tsm_figures_import(
     return len(figures)
 
 
+# Evidence files read in the background ------------------------------------------------
+
+EVIDENCE_JOB = "evaluation.evidence"
+TSM_JOB = "evaluation.tsm"
+
+
+def evidence_job_start(
+    *,
+    check: HealthCheck,
+    upload: Any,
+    actor: Any,
+    kind: str = "",
+    title: str = "",
+    gathered_on: dt.date | None = None,
+    person: Person | None = None,
+) -> Any:
+    """Store an uploaded evidence file and queue the job that reads it. `kind` "" is TSM figures."""
+    from coproduce.core.uploads import job_create
+    from coproduce.evaluation.tasks import import_evidence
+
+    job = job_create(
+        kind=EVIDENCE_JOB if kind else TSM_JOB,
+        upload=upload,
+        user=actor,
+        params={
+            "check": check.pk,
+            "kind": kind,
+            "title": title,
+            "gathered_on": gathered_on.isoformat() if gathered_on else "",
+            "person": person.pk if person else None,
+        },
+    )
+    import_evidence.enqueue(job.pk)
+    return job
+
+
+def evidence_job_execute(job_id: int) -> None:
+    """The background job: parse the stored file and save it, all or nothing."""
+    import logging
+
+    from coproduce.core.models import UploadJob
+    from coproduce.evaluation import parsing
+
+    Status = UploadJob.Status
+    job = UploadJob.objects.select_related("created_by").filter(pk=job_id).first()
+    if job is None or not job.working:
+        return
+    params = job.params
+    try:
+        job.report(10, "Reading the file")
+        check = HealthCheck.objects.get(pk=params["check"])
+        data = job.path.read_bytes()
+        job.report(30, "Finding the evidence in the file")
+        if job.kind == TSM_JOB:
+            count = tsm_figures_import(
+                check=check, data=data, filename=job.file_name, actor=job.created_by
+            )
+            result = {"figures": count, "filename": job.file_name}
+        else:
+            batch = evidence_import(
+                check=check,
+                kind=params["kind"],
+                data=data,
+                filename=job.file_name,
+                title=params["title"],
+                gathered_on=dt.date.fromisoformat(params["gathered_on"]),
+                person=Person.objects.filter(pk=params["person"]).first()
+                if params["person"]
+                else None,
+                actor=job.created_by,
+            )
+            result = {"items": batch.items, "filename": batch.filename}
+    except parsing.EvidenceError as exc:
+        job.finish(Status.FAILED, error=f"Nothing was imported. {exc}")
+    except ValidationError as exc:
+        job.finish(Status.FAILED, error=f"Nothing was imported. {' '.join(exc.messages)}")
+    except (FileNotFoundError, HealthCheck.DoesNotExist):
+        job.finish(Status.FAILED, error="The upload has expired. Please upload the file again.")
+    except Exception:
+        logging.getLogger("coproduce").exception("Evidence job %s failed", job.pk)
+        job.finish(
+            Status.FAILED,
+            error="Nothing was imported. Something went wrong while reading the file; "
+            "please try again, or ask for help if it happens again.",
+        )
+    else:
+        job.finish(Status.DONE, result=result)
+    finally:
+        job.discard_file()
+
+
 # Theming ---------------------------------------------------------------------------------
 
 

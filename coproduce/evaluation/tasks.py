@@ -17,3 +17,12 @@ def remap_promises(check_id: int) -> None:
     from coproduce.evaluation.services import remap_execute
 
     remap_execute(check_id)
+
+
+@task()
+def import_evidence(job_id: int) -> None:
+    """Read an uploaded evidence file (survey, transcript, document or TSM figures) and save
+    it all-or-nothing. The web request only stored the file (core.uploads.job_create)."""
+    from coproduce.evaluation.services import evidence_job_execute
+
+    evidence_job_execute(job_id)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.check_detail, name="check"),
     path("<int:pk>/evidence/", views.evidence, name="evidence"),
     path("<int:pk>/evidence/<int:item_pk>/", views.item_detail, name="item"),
+    path("<int:pk>/evidence/files/<str:token>/", views.evidence_job, name="evidence_job"),
     path("<int:pk>/themes/", views.themes, name="themes"),
     path("<int:pk>/themes/<int:theme_pk>/", views.theme_detail, name="theme"),
     path("<int:pk>/themes/<int:theme_pk>/action/", views.theme_action, name="theme_action"),

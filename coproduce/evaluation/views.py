@@ -8,8 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from coproduce.accounts import roles
+from coproduce.core import uploads
+from coproduce.core.models import UploadJob
 from coproduce.core.text import clean_query
 from coproduce.evaluation import parsing, report, selectors, services
 from coproduce.evaluation.forms import (
@@ -150,11 +153,15 @@ def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@uploads.limit_uploads()
 def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     can_add = _can_add_evidence(request, check)
     me = selectors.evaluator_person(request.user, check)
+    refused = uploads.refusal(request)
     action = request.POST.get("action")
+    if refused and not action:
+        action = "tsm" if refused.field_name.startswith("tsm-") else "import"
     note_form = NoteForm(
         request.POST if action == "note" else None,
         prefix="note",
@@ -174,6 +181,8 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_add:
             raise PermissionDenied
+        if uploads.add_refusal(request, tsm_form if action == "tsm" else import_form, "file"):
+            action = "refused"
         try:
             if action == "note" and note_form.is_valid():
                 d = note_form.cleaned_data
@@ -191,26 +200,21 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("evaluation:evidence", pk=check.pk)
             if action == "import" and import_form.is_valid():
                 d = import_form.cleaned_data
-                batch = services.evidence_import(
+                job = services.evidence_job_start(
                     check=check,
+                    upload=d["file"],
                     kind=d["kind"],
-                    data=d["file"].read(),
-                    filename=d["file"].name,
                     title=d["title"],
                     gathered_on=d["gathered_on"],
                     person=me,
                     actor=request.user,
-                    request=request,
                 )
-                messages.success(request, f"{batch.items} items imported from {batch.filename}.")
-                return redirect("evaluation:evidence", pk=check.pk)
+                return redirect("evaluation:evidence_job", pk=check.pk, token=job.token)
             if action == "tsm" and tsm_form.is_valid():
-                f = tsm_form.cleaned_data["file"]
-                n = services.tsm_figures_import(
-                    check=check, data=f.read(), filename=f.name, actor=request.user, request=request
+                job = services.evidence_job_start(
+                    check=check, upload=tsm_form.cleaned_data["file"], actor=request.user
                 )
-                messages.success(request, f"{n} TSM figures saved.")
-                return redirect("evaluation:evidence", pk=check.pk)
+                return redirect("evaluation:evidence_job", pk=check.pk, token=job.token)
         except parsing.EvidenceError as exc:
             target = import_form if action == "import" else tsm_form
             target.add_error("file", f"Nothing was imported. {exc}")
@@ -241,6 +245,26 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
             "me": me,
         },
     )
+
+
+@login_required
+def evidence_job(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """The progress, then the outcome, of an evidence file being read in the background."""
+    check = _get_check(request, pk)
+    if not _can_add_evidence(request, check):
+        raise PermissionDenied
+    job = get_object_or_404(
+        UploadJob,
+        token=token,
+        created_by=request.user,
+        kind__in=[services.EVIDENCE_JOB, services.TSM_JOB],
+        params__check=check.pk,
+    )
+    if request.GET.get("part") == "progress" and getattr(request, "htmx", False):
+        if not job.working:
+            return HttpResponseClientRefresh()
+        return render(request, "core/_job_progress.html", {"job": job})
+    return render(request, "evaluation/evidence_job.html", {"check": check, "job": job})
 
 
 @login_required

@@ -447,20 +447,31 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _xlsx_records(path: Path, progress: Progress) -> Iterator[Record]:
+def _xlsx_records(
+    path: Path, progress: Progress, archive_limits: Any = None, name: str = ""
+) -> Iterator[Record]:
     from openpyxl import load_workbook
 
+    from coproduce.core.uploads import ArchiveError, check_archive
+
+    name = name or path.name
+
+    not_excel = (
+        f"{name} is not an Excel spreadsheet (.xlsx); open it in a spreadsheet program "
+        "and save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8 (.csv)'"
+    )
+    try:
+        check_archive(path, name=name, limits=archive_limits)
+    except ArchiveError as exc:
+        raise ImportFileError(not_excel if exc.damaged else str(exc).rstrip(".")) from None
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # zipfile.BadZipFile, KeyError, InvalidFileException, XML errors ...
-        raise ImportFileError(
-            f"{path.name} is not an Excel spreadsheet (.xlsx); open it in a spreadsheet program "
-            "and save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8 (.csv)'"
-        ) from None
+        raise ImportFileError(not_excel) from None
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
-            raise ImportFileError(f"{path.name} has no worksheets")
+            raise ImportFileError(f"{name} has no worksheets")
         try:
             for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
                 progress(1)
@@ -472,14 +483,19 @@ def _xlsx_records(path: Path, progress: Progress) -> Iterator[Record]:
             raise
         except Exception:
             raise ImportFileError(
-                f"{path.name} is damaged and cannot be read as a spreadsheet; save it again "
+                f"{name} is damaged and cannot be read as a spreadsheet; save it again "
                 "from your spreadsheet program"
             ) from None
     finally:
         book.close()
 
 
-def _open_records(path: Path, progress_total: Callable[[int, str], Progress]) -> Iterator[Record]:
+def _open_records(
+    path: Path,
+    progress_total: Callable[[int, str], Progress],
+    archive_limits: Any = None,
+    name: str = "",
+) -> Iterator[Record]:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         shown = suffix or "with no extension"
@@ -491,10 +507,10 @@ def _open_records(path: Path, progress_total: Callable[[int, str], Progress]) ->
         raise ImportFileError(f"cannot find the file {path}")
     size = path.stat().st_size
     if size == 0:
-        raise ImportFileError(f"{path.name} is empty")
+        raise ImportFileError(f"{name or path.name} is empty")
     if suffix == ".csv":
         return _csv_records(path, progress_total(size, "B"))
-    return _xlsx_records(path, progress_total(0, "rows"))
+    return _xlsx_records(path, progress_total(0, "rows"), archive_limits, name)
 
 
 # --------------------------------------------------------------------------- header
@@ -826,11 +842,32 @@ class _Writer:
                     rows.clear()
 
 
-def _progress_factory(enabled: bool) -> tuple[Callable[[int, str], Progress], Callable[[], None]]:
-    """Make a tqdm bar on stderr that only appears when the work takes over two seconds."""
+Report = Callable[[float | None, str], None]  # (fraction done or None, words for people)
+
+
+def _reporter(report: Report, total: int, unit: str) -> Progress:
+    done = [0]
+
+    def update(amount: int) -> None:
+        done[0] += amount
+        if unit == "B" and total:
+            report(done[0] / total, f"Read {done[0] * 100 // total}% of the file")
+        else:
+            report(None, f"Read {done[0]:,} rows")
+
+    return update
+
+
+def _progress_factory(
+    enabled: bool, report: Report | None = None
+) -> tuple[Callable[[int, str], Progress], Callable[[], None]]:
+    """Make a tqdm bar on stderr that only appears when the work takes over two seconds,
+    or (for a background job) pass the progress to `report`."""
     bars: list[Any] = []
 
     def make(total: int, unit: str) -> Progress:
+        if report is not None:
+            return _reporter(report, total, unit)
         if not enabled:
             return _no_progress
         from tqdm import tqdm
@@ -863,12 +900,24 @@ def _progress_factory(enabled: bool) -> tuple[Callable[[int, str], Progress], Ca
     return make, close
 
 
-def analyse_file(path: Path | str, *, file_name: str = "", progress: bool = False) -> ImportResult:
-    """Check a file and report what importing it would do. Saves nothing."""
+def analyse_file(
+    path: Path | str,
+    *,
+    file_name: str = "",
+    progress: bool = False,
+    report: Report | None = None,
+    archive_limits: Any = None,
+) -> ImportResult:
+    """Check a file and report what importing it would do. Saves nothing.
+
+    `report(fraction, words)` is called as the file is read (for a background job's page);
+    `archive_limits` (core.uploads.ArchiveLimits) bounds what an .xlsx may expand to.
+    """
     path = Path(path)
-    make, close = _progress_factory(progress)
+    make, close = _progress_factory(progress, report)
     try:
-        records = _open_records(path, make)  # checks the file before touching the database
+        # Checks the file before touching the database.
+        records = _open_records(path, make, archive_limits, file_name)
         walker = _Walker(file_name=file_name or path.name, write=False)
         return walker.run(records)
     finally:
@@ -883,6 +932,8 @@ def import_file(
     file_name: str = "",
     progress: bool = False,
     how: str = "",
+    report: Report | None = None,
+    archive_limits: Any = None,
 ) -> ImportResult:
     """Import a file: everything or, if any row is rejected, nothing.
 
@@ -891,10 +942,10 @@ def import_file(
     """
     path = Path(path)
     name = file_name or path.name
-    make, close = _progress_factory(progress)
+    make, close = _progress_factory(progress, report)
     result: ImportResult | None = None
     try:
-        records = _open_records(path, make)
+        records = _open_records(path, make, archive_limits, name)
         with transaction.atomic():
             walker = _Walker(file_name=name, write=True)
             result = walker.run(records)
@@ -999,11 +1050,23 @@ def cli_main(argv: list[str]) -> int:
         )
         return 2
     path = Path(args.file)
+    from django.conf import settings
+
+    from coproduce.core.uploads import MB, archive_limits, megabytes
+
+    limit = settings.IMPORT_MAX_FILE_MB * MB
     try:
+        if path.is_file() and path.stat().st_size > limit:
+            sys.stderr.write(
+                f"coproduce import-people: {path.name} is larger than {megabytes(limit)}; "
+                "split it into smaller files (or set IMPORT_MAX_FILE_MB); nothing was saved\n"
+            )
+            return 2
+        limits = archive_limits(limit)
         if args.dry_run:
-            result = analyse_file(path, progress=True)
+            result = analyse_file(path, progress=True, archive_limits=limits)
         else:
-            result = import_file(path, progress=True, how=" (command line)")
+            result = import_file(path, progress=True, how=" (command line)", archive_limits=limits)
     except ImportFileError as exc:
         sys.stderr.write(f"coproduce import-people: {exc}; nothing was saved\n")
         return 2

@@ -17,4 +17,5 @@ urlpatterns = [
     path("sign-ups/", views.interest_list, name="interest_list"),
     path("sign-ups/<int:pk>/", views.interest_decide, name="interest_decide"),
     path("import/", views_import.import_people, name="import"),
+    path("import/<str:token>/", views_import.import_job, name="import_job"),
 ]

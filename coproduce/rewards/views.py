@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts import roles
 from coproduce.accounts.reauth import reauth_required
+from coproduce.core import uploads
 from coproduce.core.audit import audit_record
 from coproduce.people.models import Person
 from coproduce.projects.models import Project
@@ -241,6 +242,7 @@ def expense_new(request: HttpRequest, person_pk: int) -> HttpResponse:
     _require(roles.can_manage_rewards(request.user))
     person = get_object_or_404(Person, pk=person_pk)
     form = ExpenseForm(request.POST or None, request.FILES or None)
+    uploads.add_refusal(request, form, "receipt_file")
     if request.method == "POST" and form.is_valid():
         fields = ("kind", "incurred_on", "amount", "description", "paper_receipt_seen")
         if _record_expense(request, form, person, fields):
@@ -508,6 +510,7 @@ def _record_expense(request: HttpRequest, form, person, fields: tuple[str, ...])
 def mine_expense(request: HttpRequest) -> HttpResponse:
     person = _own_person(request)
     form = ExpenseForm(request.POST or None, request.FILES or None, person=person)
+    uploads.add_refusal(request, form, "receipt_file")
     if request.method == "POST" and form.is_valid():
         if _record_expense(request, form, person, ("kind", "incurred_on", "amount", "description")):
             messages.success(request, "Thank you. Your claim has been sent to be checked.")

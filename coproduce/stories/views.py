@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from coproduce.accounts import roles
+from coproduce.core import uploads
 from coproduce.core.audit import audit_record
 from coproduce.people.models import Person
 from coproduce.projects.models import Project
@@ -89,12 +90,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@uploads.limit_uploads(lambda: services.MAX_VIDEO_SIZE)  # videos are stored, never parsed
 def journal(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project_for_journal(request, pk)
     can_write = selectors.can_write_journal(request.user, project)
     form = JournalEntryForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         _require(can_write)
+        uploads.add_refusal(request, form, "media_files")
         if form.is_valid():
             data = form.cleaned_data
             files = data["media_files"]
@@ -166,6 +169,8 @@ def story_create(request: HttpRequest) -> HttpResponse:
     guide = guide or form.fields["guide"].queryset.filter(slug="default").first()  # type: ignore[attr-defined]
     questions = list(guide.questions.order_by("number")) if guide else []
     answer_fields(form, questions)
+    if request.method == "POST":
+        uploads.add_refusal(request, form, "transcript")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         transcript = data.get("transcript")
