@@ -19,6 +19,8 @@ commands:
   theme           find themes in comments and map them to promises
   report          write a health-check report (PDF or HTML)
   story split     split an interview transcript into the story guide's questions
+  backup          back up the database and uploaded files (--out DIR)
+  restore         restore a backup made by `coproduce backup` (DIR --yes)
   serve           run the web app (development server)
   manage          run a Django management command (e.g. `coproduce manage migrate`)
 
@@ -31,6 +33,8 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "import-people": ("coproduce.people.importing:cli_main", True),
     "theme": ("coproduce.insight.cli:main", False),
     "report": ("coproduce.evaluation.report:cli_main", True),
+    "backup": ("coproduce.core.backup:backup_main", True),
+    "restore": ("coproduce.core.backup:restore_main", True),
 }
 
 
