@@ -607,12 +607,16 @@ def _stage_media(source: Path, manifest: dict[str, Any], root: Path, progress: b
             shutil.rmtree(stale)
     stage.mkdir()
     media = [e for e in manifest["files"] if e["path"].startswith(f"{MEDIA_DIR}/")]
-    with _bar(progress, "Copying uploaded files", sum(e["size"] for e in media)) as bar:
-        for entry in media:
-            target = stage / entry["path"][len(MEDIA_DIR) + 1 :]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source / entry["path"], target)
-            bar.update(entry["size"])
+    try:
+        with _bar(progress, "Copying uploaded files", sum(e["size"] for e in media)) as bar:
+            for entry in media:
+                target = stage / entry["path"][len(MEDIA_DIR) + 1 :]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source / entry["path"], target)
+                bar.update(entry["size"])
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
     return stage
 
 
