@@ -19,8 +19,10 @@ commands:
   theme           find themes in comments and map them to promises
   report          write a health-check report (PDF or HTML)
   story split     split an interview transcript into the story guide's questions
-  dpo             data protection: `dpo export` a copy of a person's data, `dpo remind`
+  dpo             data protection: `dpo export`, `dpo erase`, `dpo remind`
   retention       apply the retention schedule (--dry-run, --today D, --schedule)
+  backup          back up the database and uploaded files (--out DIR)
+  restore         restore a backup made by `coproduce backup` (DIR --yes)
   serve           run the web app (development server)
   manage          run a Django management command (e.g. `coproduce manage migrate`)
 
@@ -35,6 +37,8 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "report": ("coproduce.evaluation.report:cli_main", True),
     "dpo": ("coproduce.privacy.cli:main", True),
     "retention": ("coproduce.privacy.retention_cli:main", True),
+    "backup": ("coproduce.core.backup:backup_main", True),
+    "restore": ("coproduce.core.backup:restore_main", True),
 }
 
 

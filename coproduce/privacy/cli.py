@@ -74,10 +74,20 @@ def _parser() -> argparse.ArgumentParser:
         description="Email reminders for requests due within 7 days; each is sent once.",
     )
     remind.set_defaults(run=_cmd_remind)
+    # Listed for --help; main() hands `erase` to erasure_cli before this parser runs.
+    commands.add_parser(
+        "erase",
+        help="erase a person (--person EXTERNAL_REF [--dry-run]); see `dpo erase --help`",
+    )
     return parser
 
 
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "erase":
+        # Erasure has its own parser (dry run, refusals); see erasure_cli.
+        from coproduce.privacy.erasure_cli import main as erase_main
+
+        return erase_main(argv[1:])
     try:
         args = _parser().parse_args(argv)
     except SystemExit as done:

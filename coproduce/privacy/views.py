@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.accounts import roles
+from coproduce.accounts.reauth import reauth_required
 from coproduce.people.models import Person
 from coproduce.privacy import selectors, services
 from coproduce.privacy.forms import (
@@ -199,6 +200,7 @@ def export_generate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reauth_required
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
     # Kept a view of its own so a re-authentication check can wrap just the download.
     data_request = _get_request_for_lead(request, pk)
