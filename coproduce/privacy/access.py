@@ -161,6 +161,8 @@ NOT_ABOUT_SUBJECT: dict[str, str] = {
     "projects.decision.recorded_by": "the staff member who recorded a project decision",
     "projects.project.owner": "the staff member who owns a project",
     "projects.projectstaff.user": "staff working on a project",
+    "core.uploadjob.created_by": "a file waiting to be read (kept a day at most); "
+    "what it held is exported from where it was saved",
     "projects.supportrequest.requested_by": "a colleague asking the team for help",
     "projects.supportrequest.triaged_by": "the coordinator who answered a colleague",
     "promises.ballot.recorded_by": _STAFF,

@@ -104,6 +104,13 @@ def _delete_journal(rows: models.QuerySet[Any], ctx: Context) -> None:
     rows.delete()
 
 
+def _delete_upload_jobs(rows: models.QuerySet[Any], ctx: Context) -> None:
+    # An upload waiting to be read may hold a preview of names; the file goes after commit.
+    for job in rows:
+        transaction.on_commit(job.discard_file)
+    rows.delete()
+
+
 def _delete_future_invitations(rows: models.QuerySet[Any], ctx: Context) -> None:
     rows.filter(meeting__starts_at__gt=timezone.now(), meeting__status="planned").delete()
 
@@ -121,6 +128,9 @@ def _no_credit(rows: models.QuerySet[Any], ctx: Context) -> None:
 # One rule per link: "<app>.<model>.<field>".
 RULES: dict[str, Rule] = {
     "core.auditentry.actor": Rule(BY_LAW, "Audit log entries of what they did", AUDIT),
+    "core.uploadjob.created_by": Rule(
+        DELETED, "Files they uploaded that are waiting to be read", "", _delete_upload_jobs
+    ),
     "diversity.equalityconsent.person": Rule(
         DELETED, "Equality consent", "Equality answers are only kept with consent.", _delete
     ),
