@@ -8,7 +8,7 @@ What stays, stays for a reason the law or shared records give:
 - payment records (reward lines, expense claims, the ledger) are kept for HMRC until six
   years after the end of the tax year they belong to (UK tax years end on 5 April);
 - the audit log is append-only: it is kept, and it never held personal values in summaries
-  written since this change (older entries are listed in docs/erasure.md);
+  written since this change (older entries are listed in docs/data-protection.md);
 - counts that make up dashboards and health checks (attendance, votes, codings) are kept,
   linked to the pseudonym only, so totals do not change.
 
