@@ -53,6 +53,8 @@ def _audit_login_failed(
         action="login.failed",
         object_type="accounts.user",
         object_id=user_id or "",
-        summary=f"Failed sign-in for {email}",
+        # An attempt on a real account is filed under it and names nobody, so an erased
+        # person's email is not kept; an unknown address is kept as typed (security record).
+        summary="Failed sign-in" if user_id else f"Failed sign-in for unknown address {email}",
         request=request,
     )
