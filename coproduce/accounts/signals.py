@@ -6,7 +6,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils import timezone
 
+from coproduce.accounts import roles
+from coproduce.accounts.middleware import LAST_SEEN_KEY
 from coproduce.accounts.services import reauth_stamp
 from coproduce.core.audit import audit_record
 
@@ -18,6 +21,10 @@ def _audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     # having just confirmed it (reauth.py).
     if request is not None and hasattr(request, "session"):
         reauth_stamp(request=request)
+        if roles.is_staff_member(user):
+            # Signing in is activity: the staff idle clock starts now, with no extra session
+            # write on the first page.
+            request.session[LAST_SEEN_KEY] = int(timezone.now().timestamp())
 
 
 @receiver(user_logged_out)

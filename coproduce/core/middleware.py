@@ -66,11 +66,16 @@ class RefuseNulMiddleware:
             # A view exempt from the CSRF check may set its own upload handlers, which must
             # happen before the body is read: leave its body alone.
             return None
-        pairs = [(key, value) for key, values in request.POST.lists() for value in values]
-        names = [(key, upload.name or "") for key, upload in request.FILES.items()]
-        if _has_nul(pairs) or _has_nul(names):
-            return nul_response(request)
-        return None
+        return form_nul_response(request)
+
+
+def form_nul_response(request: HttpRequest) -> HttpResponse | None:
+    """The NUL page if the posted form (field names, values, file names) carries a NUL."""
+    pairs = [(key, value) for key, values in request.POST.lists() for value in values]
+    names = [(key, upload.name or "") for key, upload in request.FILES.items()]
+    if _has_nul(pairs) or _has_nul(names):
+        return nul_response(request)
+    return None
 
 
 class ErrorPageMiddleware:

@@ -129,7 +129,10 @@ def _no_credit(rows: models.QuerySet[Any], ctx: Context) -> None:
 RULES: dict[str, Rule] = {
     "core.auditentry.actor": Rule(BY_LAW, "Audit log entries of what they did", AUDIT),
     "core.uploadjob.created_by": Rule(
-        DELETED, "Files they uploaded that are waiting to be read", "", _delete_upload_jobs
+        DELETED,
+        "Files they uploaded that are waiting to be read",
+        "An upload is kept a day at most while it is read; what it held was saved elsewhere.",
+        _delete_upload_jobs,
     ),
     "diversity.equalityconsent.person": Rule(
         DELETED, "Equality consent", "Equality answers are only kept with consent.", _delete

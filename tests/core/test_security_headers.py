@@ -20,6 +20,8 @@ TEMPLATES = sorted((ROOT / "coproduce").glob("*/templates/**/*.html"))
 STANDALONE_DOCUMENTS = {
     "evaluation/templates/evaluation/report.html",
     "stories/templates/stories/_document_style.html",
+    # The readable summary inside a subject-access ZIP (and its PDF).
+    "privacy/templates/privacy/summary.html",
 }
 
 

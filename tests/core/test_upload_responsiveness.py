@@ -67,6 +67,8 @@ def server(tmp_path_factory):
             "MEDIA_ROOT": str(folder / "media"),
             "LOG_LEVEL": "CRITICAL",
             "MAX_UPLOAD_MB": "25",
+            # Plain HTTP on loopback, as behind the TLS proxy of the production recipe.
+            "SECURE_SSL_REDIRECT": "false",
         }
     )
     python = sys.executable
