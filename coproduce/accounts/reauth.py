@@ -13,7 +13,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,9 +31,9 @@ def reauth_is_fresh(request: HttpRequest) -> bool:
     return 0 <= age <= settings.REAUTH_WINDOW
 
 
-def reauth_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def reauth_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if roles.is_staff_member(request.user) and not reauth_is_fresh(request):

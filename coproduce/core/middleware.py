@@ -72,7 +72,7 @@ class RefuseNulMiddleware:
 def form_nul_response(request: HttpRequest) -> HttpResponse | None:
     """The NUL page if the posted form (field names, values, file names) carries a NUL."""
     pairs = [(key, value) for key, values in request.POST.lists() for value in values]
-    names = [(key, upload.name or "") for key, upload in request.FILES.items()]
+    names = [(key, getattr(upload, "name", "") or "") for key, upload in request.FILES.items()]
     if _has_nul(pairs) or _has_nul(names):
         return nul_response(request)
     return None

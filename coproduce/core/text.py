@@ -120,6 +120,7 @@ def _our_form_classes() -> list[type]:
     stack: list[type] = [forms.BaseForm]
     while stack:
         cls = stack.pop()
+        sub: type
         for sub in cls.__subclasses__():
             stack.append(sub)
             if sub.__module__.startswith(OUR_PACKAGE):

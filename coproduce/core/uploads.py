@@ -16,6 +16,7 @@ Three defences keep a large or hostile file from taking a web worker down:
 
 from __future__ import annotations
 
+import datetime
 import functools
 import io
 import struct
@@ -331,7 +332,7 @@ def remove_stale_jobs() -> int:
 
     from coproduce.core.models import UploadJob
 
-    cutoff = timezone.now() - timezone.timedelta(seconds=STALE_JOB_SECONDS)
+    cutoff = timezone.now() - datetime.timedelta(seconds=STALE_JOB_SECONDS)
     removed = 0
     for job in UploadJob.objects.filter(created_at__lt=cutoff):
         job.discard_file()
