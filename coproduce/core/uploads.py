@@ -79,7 +79,7 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def __init__(self, request: HttpRequest | None = None, limit: int | None = None) -> None:
         super().__init__(request)
-        self.limit = max_upload_bytes() if limit is None else limit
+        self.limit: int = max_upload_bytes() if limit is None else limit
         self.received = 0
         self.content_length = 0
         self.input_data: Any = None
@@ -89,7 +89,7 @@ class LimitedUploadHandler(FileUploadHandler):
         input_data: Any,
         META: dict[str, Any],  # noqa: N803 - Django's name
         content_length: int,
-        boundary: bytes,
+        boundary: str,
         encoding: str | None = None,
     ) -> None:
         self.received = 0
@@ -101,7 +101,7 @@ class LimitedUploadHandler(FileUploadHandler):
         """Read and throw away the rest of the body, a megabyte at a time, so the browser sees
         our answer rather than a reset connection. Django's own way reads it line by line,
         which takes a worker tens of seconds for a big CSV. Bounded in bytes and in time."""
-        if self.content_length > DRAIN_MAX_BYTES or self.input_data is None:
+        if (self.content_length or 0) > DRAIN_MAX_BYTES or self.input_data is None:
             return
         deadline = time.monotonic() + DRAIN_MAX_SECONDS
         while time.monotonic() < deadline and self.input_data.read(MB):
@@ -109,7 +109,7 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def _refuse(self, field_name: str) -> None:
         if self.request is not None:
-            self.request.upload_refusal = Refusal(field_name, too_large_message(self.limit))  # type: ignore[union-attr]
+            self.request.upload_refusal = Refusal(field_name, too_large_message(self.limit))  # type: ignore[attr-defined]
         self._drain()
         raise StopUpload(connection_reset=True)  # drained already: Django must not read on
 
@@ -117,7 +117,7 @@ class LimitedUploadHandler(FileUploadHandler):
         self.field_name = field_name
         # The whole body is declared bigger than the limit plus room for the other fields:
         # refuse before a single byte of the file is kept.
-        if self.content_length > self.limit + MB:
+        if (self.content_length or 0) > self.limit + MB:
             self._refuse(field_name)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:

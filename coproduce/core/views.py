@@ -71,10 +71,10 @@ def _bad_request_words(exception: Exception | None) -> tuple[str, str]:
             f"You can send at most {most} files at once. Send them in smaller groups.",
         )
     if isinstance(exception, RequestDataTooBig):
-        most = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        size = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         return (
             "What you sent was too big",
-            f"A form can send at most {most} at once. Send less at a time.",
+            f"A form can send at most {size} at once. Send less at a time.",
         )
     return ("Something was wrong with that request", "")
 

@@ -96,7 +96,7 @@ def _upload(request: HttpRequest) -> HttpResponse:
 
 def _own_job(request: HttpRequest, token: str) -> UploadJob | None:
     return UploadJob.objects.filter(
-        token=token, created_by=request.user, kind__in=[tasks.CHECK, tasks.APPLY]
+        token=token, created_by_id=request.user.pk, kind__in=[tasks.CHECK, tasks.APPLY]
     ).first()
 
 
@@ -104,7 +104,7 @@ def _confirm(request: HttpRequest, token: str) -> HttpResponse:
     # Only one confirm wins: the job moves from READY to QUEUED once.
     moved = UploadJob.objects.filter(
         token=token,
-        created_by=request.user,
+        created_by_id=request.user.pk,
         kind=tasks.CHECK,
         status=UploadJob.Status.READY,
     ).update(kind=tasks.APPLY, status=UploadJob.Status.QUEUED, progress=0, message="")
