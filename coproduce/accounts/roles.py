@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from coproduce.evaluation.models import HealthCheck
+    from coproduce.projects.models import Project
+    from coproduce.promises.models import PromiseSet
 
 
 class Role(models.TextChoices):
@@ -174,3 +179,42 @@ def can_manage_stories(user: Any) -> bool:
 # Data protection: the register of subject access, erasure and restriction requests.
 def can_manage_data_requests(user: Any) -> bool:
     return _role(user) == Role.DATA_PROTECTION
+
+
+# Promises and the tenants' health check (evaluation). Object-level questions read the object's
+# own fields and relations: this module sits below those apps and never imports their models.
+def _sees_project(user: Any, project: Project) -> bool:
+    """The same answer as projects.selectors.user_can_see_project, asked from below it."""
+    if can_see_all_projects(user):
+        return True
+    if is_tenant(user):
+        return project.members.filter(person__user=user).exists()
+    if _role(user) is None:
+        return False
+    return (
+        project.support_requests.filter(requested_by=user).exists()
+        or project.staff.filter(user=user).exists()
+    )
+
+
+def can_see_set(user: Any, promise_set: PromiseSet) -> bool:
+    """Adopted and published promises are for every member of staff; drafts for the project."""
+    if promise_set.status in ("adopted", "published") and is_staff_member(user):
+        return True
+    return _sees_project(user, promise_set.project)
+
+
+def is_evaluator(user: Any, check: HealthCheck) -> bool:
+    """A tenant chosen to evaluate this health check."""
+    return is_tenant(user) and check.evaluators.filter(person__user=user).exists()
+
+
+def can_see_check(user: Any, check: HealthCheck) -> bool:
+    return (
+        can_see_all_projects(user) or is_evaluator(user, check) or can_read_equality_records(user)
+    )
+
+
+def can_respond_for_board(user: Any) -> bool:
+    """Write down the board's response to a recommendation: the coordinator or a board member."""
+    return _role(user) in {Role.COORDINATOR, Role.BOARD}

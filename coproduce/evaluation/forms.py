@@ -3,15 +3,31 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from coproduce.core import uploads
-from coproduce.evaluation.models import RATINGS, EvidenceKind, Scale, Stage
+from coproduce.evaluation.models import (
+    RATINGS,
+    Action,
+    ActionStatus,
+    EvidenceItem,
+    EvidenceKind,
+    HealthCheck,
+    Recommendation,
+    Scale,
+    Stage,
+    Theme,
+)
+from coproduce.people.models import Person
+from coproduce.promises.models import Promise, PromiseSet, SetStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CheckForm(forms.Form):
-    promise_set = forms.ModelChoiceField(queryset=None, label="Which promises are checked?")
+    promise_set = forms.ModelChoiceField(
+        queryset=PromiseSet.objects.none(), label="Which promises are checked?"
+    )
     year = forms.IntegerField(min_value=2000, max_value=2100, label="Year it starts")
     title = forms.CharField(max_length=200, label="Name")
     scale = forms.ChoiceField(
@@ -24,8 +40,6 @@ class CheckForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from coproduce.promises.models import PromiseSet, SetStatus
-
         field = self.fields["promise_set"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = PromiseSet.objects.filter(
@@ -173,3 +187,128 @@ class SectionForm(forms.Form):
     title = forms.CharField(max_length=200, label="Heading")
     body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 8}), label="Text")
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class EvaluatorForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        empty_label=None,
+        label="Add an evaluator from the project",
+        error_messages={
+            "required": "Choose a person.",
+            "invalid_choice": "Choose a person from the project.",
+        },
+    )
+
+    def __init__(self, *args: Any, candidates: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = candidates
+
+
+class RenameThemeForm(forms.Form):
+    label = forms.CharField(max_length=200, label="New name")
+
+    def __init__(self, *args: Any, theme: Theme, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"rename-{theme.pk}")
+        kwargs.setdefault("initial", {"label": theme.label})
+        super().__init__(*args, **kwargs)
+        self.fields["label"].label = f"New name for “{theme.label}”"
+
+
+class MergeThemeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        queryset=Theme.objects.none(),
+        empty_label=None,
+        label="Merge into",
+        error_messages={"invalid_choice": "Choose another theme to merge into."},
+    )
+
+    def __init__(self, *args: Any, theme: Theme, targets: list[Theme], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"merge-{theme.pk}")
+        super().__init__(*args, **kwargs)
+        field = self.fields["into"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Theme.objects.filter(pk__in=[t.pk for t in targets if t.pk != theme.pk])
+        field.label = f"Merge “{theme.label}” into"
+
+
+class SplitThemeForm(forms.Form):
+    items = forms.ModelMultipleChoiceField(
+        queryset=EvidenceItem.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Items that belong in the new theme",
+        error_messages={"required": "Choose the items that belong in the new theme."},
+    )
+    label = forms.CharField(max_length=200, label="Name of the new theme")
+
+    def __init__(self, *args: Any, items: QuerySet[EvidenceItem], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "split")
+        super().__init__(*args, **kwargs)
+        field = self.fields["items"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = items
+        field.label_from_instance = _item_choice  # type: ignore[method-assign]
+
+
+def _item_choice(item: EvidenceItem) -> str:
+    words = item.text.split()
+    return f"Move item {item.pk}: “{' '.join(words[:20])}{'…' if len(words) > 20 else ''}”"
+
+
+class RecommendationForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Recommendation")
+    promise = forms.ModelChoiceField(
+        queryset=Promise.objects.none(),
+        required=False,
+        empty_label="All of them",
+        label="About which promise",
+    )
+
+    def __init__(self, *args: Any, check: HealthCheck, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "recommend")
+        super().__init__(*args, **kwargs)
+        field = self.fields["promise"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = check.promise_set.promises.filter(dropped=False)
+        field.label_from_instance = lambda p: p.title  # type: ignore[method-assign]
+
+
+class BoardResponseForm(forms.Form):
+    response = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="The board's response"
+    )
+    agreed = forms.ChoiceField(
+        choices=Recommendation._meta.get_field("board_agreed").choices,
+        label="Did the board agree?",
+    )
+
+    def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"respond-{recommendation.pk}")
+        super().__init__(*args, **kwargs)
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(max_length=1000, label="New action")
+    owner = forms.CharField(max_length=200, label="Owner")
+    due_on = forms.DateField(
+        required=False,
+        widget=DATE,
+        label="Due",
+        error_messages={"invalid": "Enter the due date as a date."},
+    )
+
+    def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"action-{recommendation.pk}")
+        super().__init__(*args, **kwargs)
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(max_length=1000, label="Progress update")
+    status = forms.ChoiceField(choices=ActionStatus.choices, label="Status")
+
+    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"progress-{action.pk}")
+        kwargs.setdefault("initial", {"status": action.status})
+        super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ class Scale(models.TextChoices):
     FIVE = "five", "1 to 5"
 
 
-RATINGS = {
+RATINGS: dict[str, list[tuple[str, str]]] = {
     Scale.RAG: [
         ("red", "Red: not kept"),
         ("amber", "Amber: partly kept"),

@@ -27,11 +27,13 @@ def evaluator_person(user: Any, check: HealthCheck) -> Person | None:
     return Person.objects.filter(user=user, evaluations__health_check=check).first()
 
 
-def can_see_check(user: Any, check: HealthCheck) -> bool:
+def evaluator_candidates(check: HealthCheck) -> QuerySet[Person]:
+    """Members of the check's project who are not yet evaluators of it."""
     return (
-        roles.can_see_all_projects(user)
-        or evaluator_person(user, check) is not None
-        or roles.can_read_equality_records(user)
+        Person.objects.filter(memberships__project=check.promise_set.project)
+        .exclude(evaluations__health_check=check)
+        .distinct()
+        .order_by("last_name", "first_name")
     )
 
 
@@ -131,13 +133,13 @@ def trend(check: HealthCheck) -> list[dict[str, Any]]:
             "year"
         )
     )
-    table = []
+    table: list[dict[str, Any]] = []
     by_check = {c.pk: {j.promise_id: j for j in c.judgements.all()} for c in checks}
     for promise in check.promise_set.promises.filter(dropped=False).order_by("position"):
-        row = {"promise": promise, "years": []}
+        years: list[dict[str, Any]] = []
         for c in checks:
             j = by_check[c.pk].get(promise.pk)
-            row["years"].append(
+            years.append(
                 {
                     "year": c.year,
                     "rating": j.rating if j else None,
@@ -145,7 +147,7 @@ def trend(check: HealthCheck) -> list[dict[str, Any]]:
                     "value": RATING_VALUE.get(j.rating) if j else None,
                 }
             )
-        table.append(row)
+        table.append({"promise": promise, "years": years})
     return table
 
 

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -16,21 +20,29 @@ from coproduce.core.models import UploadJob
 from coproduce.core.text import clean_query
 from coproduce.evaluation import parsing, report, selectors, services
 from coproduce.evaluation.forms import (
+    ActionForm,
+    BoardResponseForm,
     CheckForm,
     CodingForm,
+    EvaluatorForm,
     ImportForm,
     JudgementForm,
+    MergeThemeForm,
     NoteForm,
     PlanForm,
+    ProgressForm,
+    RecommendationForm,
+    RenameThemeForm,
     SectionForm,
+    SplitThemeForm,
     TsmForm,
 )
 from coproduce.evaluation.models import (
     Action,
-    ActionStatus,
     EvidenceItem,
     EvidenceKind,
     HealthCheck,
+    Judgement,
     Recommendation,
     ReportSection,
     RunStatus,
@@ -38,11 +50,12 @@ from coproduce.evaluation.models import (
     ThemeStatus,
 )
 from coproduce.people.models import Person
+from coproduce.promises.models import Promise
 
 
 def _get_check(request: HttpRequest, pk: int) -> HealthCheck:
     check = get_object_or_404(HealthCheck.objects.select_related("promise_set__project"), pk=pk)
-    if not selectors.can_see_check(request.user, check):
+    if not roles.can_see_check(request.user, check):
         raise PermissionDenied
     return check
 
@@ -56,10 +69,11 @@ def _evaluator(request: HttpRequest, check: HealthCheck) -> Person:
 
 
 def _can_add_evidence(request: HttpRequest, check: HealthCheck) -> bool:
-    return (
-        roles.can_run_sessions(request.user)
-        or selectors.evaluator_person(request.user, check) is not None
-    )
+    return roles.can_run_sessions(request.user) or roles.is_evaluator(request.user, check)
+
+
+def _can_plan(request: HttpRequest, check: HealthCheck) -> bool:
+    return roles.is_evaluator(request.user, check) or roles.can_manage_projects(request.user)
 
 
 @login_required
@@ -97,55 +111,34 @@ def check_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    check = _get_check(request, pk)
-    me = selectors.evaluator_person(request.user, check)
-    can_plan = me is not None or roles.can_manage_projects(request.user)
-    form = PlanForm(
-        request.POST or None,
-        initial={
-            f: getattr(check, f)
-            for f in ("stage", "plan_people", "plan_data", "starts_on", "ends_on", "board_date")
-        },
-    )
-    if request.method == "POST" and request.POST.get("action") == "plan":
-        if not can_plan:
-            raise PermissionDenied
-        if form.is_valid():
-            services.check_update(
-                check=check, data=form.cleaned_data, actor=request.user, request=request
-            )
-            messages.success(request, "The plan has been saved.")
-            return redirect("evaluation:check", pk=check.pk)
-    if request.method == "POST" and request.POST.get("action") == "evaluator":
-        if not roles.can_manage_projects(request.user):
-            raise PermissionDenied
-        person = Person.objects.filter(pk=request.POST.get("person") or 0).first()
-        if person is None:
-            messages.error(request, "Choose a person.")
-        else:
-            services.evaluator_add(check=check, person=person, actor=request.user, request=request)
-            messages.success(request, f"{person.full_name} is now an evaluator.")
-        return redirect("evaluation:check", pk=check.pk)
-    candidates = []
-    if roles.can_manage_projects(request.user):
-        candidates = list(
-            Person.objects.filter(memberships__project=check.promise_set.project)
-            .exclude(evaluations__health_check=check)
-            .order_by("last_name")[:200]
-        )
+# The plan and the evaluators ------------------------------------------------------------------
+
+
+def _check_page(
+    request: HttpRequest,
+    check: HealthCheck,
+    *,
+    plan_form: PlanForm | None = None,
+    evaluator_form: EvaluatorForm | None = None,
+) -> HttpResponse:
+    """The check's front page; a form that failed is shown again with its errors."""
+    if evaluator_form is None and roles.can_manage_projects(request.user):
+        candidates = selectors.evaluator_candidates(check)
+        if candidates.exists():
+            evaluator_form = EvaluatorForm(candidates=candidates)
+    if plan_form is None:
+        plan_form = PlanForm(initial={f: getattr(check, f) for f in PlanForm.base_fields})
     return render(
         request,
         "evaluation/check.html",
         {
             "check": check,
-            "me": me,
-            "form": form,
-            "can_plan": can_plan,
+            "me": selectors.evaluator_person(request.user, check),
+            "form": plan_form,
+            "evaluator_form": evaluator_form,
+            "can_plan": _can_plan(request, check),
             "evaluators": check.evaluators.select_related("person"),
             "by_source": selectors.evidence_by_source(check),
-            "candidates": candidates,
             "tsm": check.tsm_figures.all(),
             "kinds": dict(EvidenceKind.choices),
         },
@@ -153,74 +146,54 @@ def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@uploads.limit_uploads()
-def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _check_page(request, _get_check(request, pk))
+
+
+@require_POST
+@login_required
+def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
     check = _get_check(request, pk)
-    can_add = _can_add_evidence(request, check)
-    me = selectors.evaluator_person(request.user, check)
-    refused = uploads.refusal(request)
-    action = request.POST.get("action")
-    if refused and not action:
-        action = "tsm" if refused.field_name.startswith("tsm-") else "import"
-    note_form = NoteForm(
-        request.POST if action == "note" else None,
-        prefix="note",
-        initial={"gathered_on": timezone.localdate()},
-    )
-    import_form = ImportForm(
-        request.POST if action == "import" else None,
-        request.FILES if action == "import" else None,
-        prefix="import",
-        initial={"gathered_on": timezone.localdate()},
-    )
-    tsm_form = TsmForm(
-        request.POST if action == "tsm" else None,
-        request.FILES if action == "tsm" else None,
-        prefix="tsm",
-    )
-    if request.method == "POST":
-        if not can_add:
-            raise PermissionDenied
-        if uploads.add_refusal(request, tsm_form if action == "tsm" else import_form, "file"):
-            action = "refused"
-        try:
-            if action == "note" and note_form.is_valid():
-                d = note_form.cleaned_data
-                services.evidence_add(
-                    check=check,
-                    kind=d["kind"],
-                    source=d["source"],
-                    text=d["text"],
-                    gathered_on=d["gathered_on"],
-                    person=me,
-                    actor=request.user,
-                    request=request,
-                )
-                messages.success(request, "The evidence has been added.")
-                return redirect("evaluation:evidence", pk=check.pk)
-            if action == "import" and import_form.is_valid():
-                d = import_form.cleaned_data
-                job = services.evidence_job_start(
-                    check=check,
-                    upload=d["file"],
-                    kind=d["kind"],
-                    title=d["title"],
-                    gathered_on=d["gathered_on"],
-                    person=me,
-                    actor=request.user,
-                )
-                return redirect("evaluation:evidence_job", pk=check.pk, token=job.token)
-            if action == "tsm" and tsm_form.is_valid():
-                job = services.evidence_job_start(
-                    check=check, upload=tsm_form.cleaned_data["file"], actor=request.user
-                )
-                return redirect("evaluation:evidence_job", pk=check.pk, token=job.token)
-        except parsing.EvidenceError as exc:
-            target = import_form if action == "import" else tsm_form
-            target.add_error("file", f"Nothing was imported. {exc}")
-        except ValidationError as exc:
-            target = {"note": note_form, "import": import_form}.get(action or "", tsm_form)
-            target.add_error(None, exc)
+    if not _can_plan(request, check):
+        raise PermissionDenied
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        services.check_update(
+            check=check, data=form.cleaned_data, actor=request.user, request=request
+        )
+        messages.success(request, "The plan has been saved.")
+        return redirect("evaluation:check", pk=check.pk)
+    return _check_page(request, check, plan_form=form)
+
+
+@require_POST
+@login_required
+def evaluator_add(request: HttpRequest, pk: int) -> HttpResponse:
+    check = _get_check(request, pk)
+    if not roles.can_manage_projects(request.user):
+        raise PermissionDenied
+    form = EvaluatorForm(request.POST, candidates=selectors.evaluator_candidates(check))
+    if form.is_valid():
+        person = form.cleaned_data["person"]
+        services.evaluator_add(check=check, person=person, actor=request.user, request=request)
+        messages.success(request, f"{person.full_name} is now an evaluator.")
+        return redirect("evaluation:check", pk=check.pk)
+    return _check_page(request, check, evaluator_form=form)
+
+
+# Evidence -------------------------------------------------------------------------------------
+
+
+def _evidence_page(
+    request: HttpRequest,
+    check: HealthCheck,
+    *,
+    note_form: NoteForm | None = None,
+    import_form: ImportForm | None = None,
+    tsm_form: TsmForm | None = None,
+) -> HttpResponse:
+    """The evidence list and the three ways to add evidence; a failed form keeps its errors."""
+    today = {"gathered_on": timezone.localdate()}
     kind = request.GET.get("kind", "")
     q = clean_query(request.GET.get("q"))
     page = Paginator(
@@ -235,16 +208,101 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
             "check": check,
             "page": page,
             "query": query.urlencode(),
-            "can_add": can_add,
-            "note_form": note_form,
-            "import_form": import_form,
-            "tsm_form": tsm_form,
+            "can_add": _can_add_evidence(request, check),
+            "note_form": note_form or NoteForm(prefix="note", initial=today),
+            "import_form": import_form or ImportForm(prefix="import", initial=today),
+            "tsm_form": tsm_form or TsmForm(prefix="tsm"),
             "kinds": EvidenceKind.choices,
             "kind": kind,
             "q": q,
-            "me": me,
+            "me": selectors.evaluator_person(request.user, check),
         },
     )
+
+
+def _get_check_to_add_evidence(request: HttpRequest, pk: int) -> HealthCheck:
+    check = _get_check(request, pk)
+    if not _can_add_evidence(request, check):
+        raise PermissionDenied
+    return check
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    return _evidence_page(request, _get_check(request, pk))
+
+
+@require_POST
+@login_required
+def evidence_note(request: HttpRequest, pk: int) -> HttpResponse:
+    check = _get_check_to_add_evidence(request, pk)
+    form = NoteForm(request.POST, prefix="note")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.evidence_add(
+                check=check,
+                kind=data["kind"],
+                source=data["source"],
+                text=data["text"],
+                gathered_on=data["gathered_on"],
+                person=selectors.evaluator_person(request.user, check),
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The evidence has been added.")
+            return redirect("evaluation:evidence", pk=check.pk)
+    return _evidence_page(request, check, note_form=form)
+
+
+@require_POST
+@login_required
+@uploads.limit_uploads()
+def evidence_import(request: HttpRequest, pk: int) -> HttpResponse:
+    check = _get_check_to_add_evidence(request, pk)
+    form = ImportForm(request.POST, request.FILES, prefix="import")
+    if not uploads.add_refusal(request, form, "file") and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = services.evidence_job_start(
+                check=check,
+                upload=data["file"],
+                kind=data["kind"],
+                title=data["title"],
+                gathered_on=data["gathered_on"],
+                person=selectors.evaluator_person(request.user, check),
+                actor=request.user,
+            )
+        except parsing.EvidenceError as exc:
+            form.add_error("file", f"Nothing was imported. {exc}")
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("evaluation:evidence_job", pk=check.pk, token=job.token)
+    return _evidence_page(request, check, import_form=form)
+
+
+@require_POST
+@login_required
+@uploads.limit_uploads()
+def evidence_tsm(request: HttpRequest, pk: int) -> HttpResponse:
+    check = _get_check_to_add_evidence(request, pk)
+    form = TsmForm(request.POST, request.FILES, prefix="tsm")
+    if not uploads.add_refusal(request, form, "file") and form.is_valid():
+        try:
+            job = services.evidence_job_start(
+                check=check, upload=form.cleaned_data["file"], actor=request.user
+            )
+        except parsing.EvidenceError as exc:
+            form.add_error("file", f"Nothing was imported. {exc}")
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("evaluation:evidence_job", pk=check.pk, token=job.token)
+    return _evidence_page(request, check, tsm_form=form)
 
 
 @login_required
@@ -320,10 +378,8 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @login_required
 def themes(request: HttpRequest, pk: int) -> HttpResponse:
     check = _get_check(request, pk)
-    me = selectors.evaluator_person(request.user, check)
-    can_run = me is not None or roles.can_manage_projects(request.user)
-    if request.method == "POST":
-        if not can_run:
+    if request.method == "POST":  # the one thing this page's own form does: start theming
+        if not _can_plan(request, check):
             raise PermissionDenied
         try:
             services.theme_run_start(check=check, actor=request.user, request=request)
@@ -332,26 +388,50 @@ def themes(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Theming has started. This page shows its progress.")
         return redirect("evaluation:themes", pk=check.pk)
+    if getattr(request, "htmx", False) and request.GET.get("part") == "progress":
+        return render(request, "evaluation/_progress.html", _themes_context(request, check))
+    return _themes_page(request, check)
+
+
+def _themes_context(request: HttpRequest, check: HealthCheck) -> dict[str, Any]:
     run = check.theme_runs.first()
-    context = {
+    return {
         "check": check,
         "run": run,
-        "me": me,
-        "can_run": can_run,
+        "me": selectors.evaluator_person(request.user, check),
+        "can_run": _can_plan(request, check),
         "running": run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
     }
-    if getattr(request, "htmx", False) and request.GET.get("part") == "progress":
-        return render(request, "evaluation/_progress.html", context)
+
+
+def _themes_page(
+    request: HttpRequest, check: HealthCheck, *, failed: forms.Form | None = None
+) -> HttpResponse:
+    """The themes with a rename and a merge form each; `failed` replaces the one that failed."""
+    context = _themes_context(request, check)
     all_themes = selectors.themes_with_counts(check)
+    targets = [t for t in all_themes if t.status != ThemeStatus.DISCARDED]
+    rows = []
+    for theme in targets:
+        rename = RenameThemeForm(theme=theme)
+        merge = MergeThemeForm(theme=theme, targets=targets) if len(targets) > 1 else None
+        if failed is not None and failed.prefix == rename.prefix:
+            rename = failed
+        if failed is not None and merge is not None and failed.prefix == merge.prefix:
+            merge = failed
+        rows.append(
+            {
+                "theme": theme,
+                "quotes": selectors.theme_quotes(theme, 3),
+                "rename": rename,
+                "merge": merge,
+            }
+        )
     context.update(
         {
-            "themes": [
-                (t, selectors.theme_quotes(t, 3))
-                for t in all_themes
-                if t.status != ThemeStatus.DISCARDED
-            ],
+            "themes": rows,
+            "failed": failed,
             "discarded": [t for t in all_themes if t.status == ThemeStatus.DISCARDED],
-            "targets": [t for t in all_themes if t.status != ThemeStatus.DISCARDED],
             "agreement": selectors.agreement(check),
             "runs": check.theme_runs.all()[:10],
         }
@@ -359,121 +439,180 @@ def themes(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evaluation/themes.html", context)
 
 
-@require_POST
-@login_required
-def theme_action(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+def _get_theme_for_evaluator(
+    request: HttpRequest, pk: int, theme_pk: int
+) -> tuple[HealthCheck, Theme, Person]:
     check = _get_check(request, pk)
     me = _evaluator(request, check)
-    theme = get_object_or_404(Theme, pk=theme_pk, health_check=check)
-    into = Theme.objects.filter(pk=request.POST.get("into") or 0, health_check=check).first()
-    item_ids = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
-    try:
-        services.theme_decide(
-            theme=theme,
-            action=request.POST.get("action", ""),
-            person=me,
-            actor=request.user,
-            label=request.POST.get("label", ""),
-            into=into,
-            item_ids=item_ids,
-            request=request,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("evaluation:theme", pk=check.pk, theme_pk=theme.pk)
+    return check, get_object_or_404(Theme, pk=theme_pk, health_check=check), me
+
+
+def _theme_decided(request: HttpRequest, check: HealthCheck) -> HttpResponse:
     messages.success(request, "The themes have been updated.")
     return redirect("evaluation:themes", pk=check.pk)
+
+
+@require_POST
+@login_required
+def theme_accept(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+    check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
+    services.theme_decide(
+        theme=theme, action="accept", person=me, actor=request.user, request=request
+    )
+    return _theme_decided(request, check)
+
+
+@require_POST
+@login_required
+def theme_discard(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+    check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
+    services.theme_decide(
+        theme=theme, action="discard", person=me, actor=request.user, request=request
+    )
+    return _theme_decided(request, check)
+
+
+@require_POST
+@login_required
+def theme_rename(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+    check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
+    form = RenameThemeForm(request.POST, theme=theme)
+    if form.is_valid():
+        try:
+            services.theme_decide(
+                theme=theme,
+                action="rename",
+                label=form.cleaned_data["label"],
+                person=me,
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error("label", exc)
+        else:
+            return _theme_decided(request, check)
+    return _themes_page(request, check, failed=form)
+
+
+@require_POST
+@login_required
+def theme_merge(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+    check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
+    targets = [t for t in selectors.themes_with_counts(check) if t.status != ThemeStatus.DISCARDED]
+    form = MergeThemeForm(request.POST, theme=theme, targets=targets)
+    if form.is_valid():
+        try:
+            services.theme_decide(
+                theme=theme,
+                action="merge",
+                into=form.cleaned_data["into"],
+                person=me,
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error("into", exc)
+        else:
+            return _theme_decided(request, check)
+    return _themes_page(request, check, failed=form)
+
+
+def _theme_page(
+    request: HttpRequest, check: HealthCheck, theme: Theme, *, split: SplitThemeForm | None = None
+) -> HttpResponse:
+    page = Paginator(selectors.items_page(check, theme=theme), 100).get_page(
+        request.GET.get("page")
+    )
+    me = selectors.evaluator_person(request.user, check)
+    if me is not None:
+        # The checkboxes offer the items on this page (a failed form keeps what was ticked).
+        on_page = EvidenceItem.objects.filter(pk__in=[i.pk for i in page.object_list])
+        split = split or SplitThemeForm(items=on_page)
+        field = split.fields["items"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = on_page.order_by("id")
+    return render(
+        request,
+        "evaluation/theme.html",
+        {"check": check, "theme": theme, "page": page, "query": "", "me": me, "split": split},
+    )
 
 
 @login_required
 def theme_detail(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     check = _get_check(request, pk)
-    theme = get_object_or_404(Theme, pk=theme_pk, health_check=check)
-    page = Paginator(selectors.items_page(check, theme=theme), 100).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "evaluation/theme.html",
-        {
-            "check": check,
-            "theme": theme,
-            "page": page,
-            "query": "",
-            "me": selectors.evaluator_person(request.user, check),
-            "targets": check.themes.exclude(pk=theme.pk).exclude(
-                status__in=[ThemeStatus.DISCARDED, ThemeStatus.MERGED]
-            ),
-        },
-    )
+    return _theme_page(request, check, get_object_or_404(Theme, pk=theme_pk, health_check=check))
 
 
+@require_POST
 @login_required
-def judgements(request: HttpRequest, pk: int) -> HttpResponse:
-    check = _get_check(request, pk)
-    me = selectors.evaluator_person(request.user, check)
-    promises = list(check.promise_set.promises.filter(dropped=False))
+def theme_split(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+    check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
+    form = SplitThemeForm(request.POST, items=selectors.items_page(check, theme=theme))
+    if form.is_valid():
+        try:
+            services.theme_decide(
+                theme=theme,
+                action="split",
+                label=form.cleaned_data["label"],
+                item_ids=[item.pk for item in form.cleaned_data["items"]],
+                person=me,
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _theme_decided(request, check)
+    return _theme_page(request, check, theme, split=form)
+
+
+# Judgements -----------------------------------------------------------------------------------
+
+
+def _judgement_form(
+    check: HealthCheck,
+    promise: Promise,
+    judgement: Judgement | None,
+    accepted: list[Theme],
+    data: QueryDict | None = None,
+) -> JudgementForm:
+    quotes = list(
+        EvidenceItem.objects.filter(codings__promise=promise, health_check=check).distinct()[:8]
+    )
+    initial: dict[str, Any] = {}
+    if judgement is not None:
+        initial = {
+            "rating": judgement.rating,
+            "narrative": judgement.narrative,
+            "strengths": judgement.strengths,
+            "improve": judgement.improve,
+            "version": judgement.version,
+            "themes": [t.pk for t in judgement.themes.all()],
+            "quotes": [q.pk for q in judgement.quotes.all()],
+        }
+    return JudgementForm(
+        data,
+        prefix=f"p{promise.pk}",
+        initial=initial,
+        scale=check.scale,
+        themes=accepted,
+        quotes=quotes,
+    )
+
+
+def _judgements_page(
+    request: HttpRequest, check: HealthCheck, *, failed: JudgementForm | None = None
+) -> HttpResponse:
     existing = selectors.judgements(check)
     accepted = list(check.themes.filter(status=ThemeStatus.ACCEPTED))
-    forms_by_promise = []
-    for promise in promises:
-        quotes = list(
-            EvidenceItem.objects.filter(codings__promise=promise, health_check=check).distinct()[:8]
-        )
+    rows = []
+    for promise in check.promise_set.promises.filter(dropped=False):
         j = existing.get(promise.pk)
-        prefix = f"p{promise.pk}"
-        bound = request.POST if request.POST.get("promise") == str(promise.pk) else None
-        initial = (
-            {
-                "rating": j.rating,
-                "narrative": j.narrative,
-                "strengths": j.strengths,
-                "improve": j.improve,
-                "version": j.version,
-                "themes": [t.pk for t in j.themes.all()],
-                "quotes": [q.pk for q in j.quotes.all()],
-            }
-            if j
-            else {}
-        )
-        form = JudgementForm(
-            bound, prefix=prefix, initial=initial, scale=check.scale, themes=accepted, quotes=quotes
-        )
-        if bound is not None:
-            if me is None:
-                raise PermissionDenied
-            if form.is_valid():
-                d = dict(form.cleaned_data)
-                d["themes"] = [t for t in accepted if t.pk in d["themes"]]
-                d["quotes"] = [q for q in quotes if q.pk in d["quotes"]]
-                try:
-                    services.judgement_save(
-                        check=check,
-                        promise=promise,
-                        data=d,
-                        person=me,
-                        expected_version=d.get("version"),
-                        actor=request.user,
-                        request=request,
-                    )
-                except services.StaleEdit:
-                    form.add_error(
-                        None,
-                        "Another evaluator saved a judgement for this promise "
-                        "while you were writing. Yours is below, not saved: "
-                        "read theirs above, then save again.",
-                    )
-                    existing = selectors.judgements(check)
-                    j = existing.get(promise.pk)
-                    form.data = form.data.copy()
-                    form.data[f"{prefix}-version"] = str(j.version if j else 0)
-                except ValidationError as exc:
-                    for field, errs in getattr(exc, "error_dict", {"__all__": exc}).items():
-                        form.add_error(field if field in form.fields else None, errs)
-                else:
-                    messages.success(request, f"Your judgement on “{promise.title}” is saved.")
-                    return redirect(f"{request.path}#promise-{promise.pk}")
-        forms_by_promise.append(
+        form = _judgement_form(check, promise, j, accepted)
+        if failed is not None and failed.prefix == form.prefix:
+            form = failed
+        rows.append(
             {
                 "promise": promise,
                 "judgement": j,
@@ -482,8 +621,61 @@ def judgements(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     return render(
-        request, "evaluation/judgements.html", {"check": check, "rows": forms_by_promise, "me": me}
+        request,
+        "evaluation/judgements.html",
+        {"check": check, "rows": rows, "me": selectors.evaluator_person(request.user, check)},
     )
+
+
+@login_required
+def judgements(request: HttpRequest, pk: int) -> HttpResponse:
+    return _judgements_page(request, _get_check(request, pk))
+
+
+@require_POST
+@login_required
+def judgement_save(request: HttpRequest, pk: int, promise_pk: int) -> HttpResponse:
+    check = _get_check(request, pk)
+    me = _evaluator(request, check)
+    promise = get_object_or_404(check.promise_set.promises, pk=promise_pk, dropped=False)
+    accepted = list(check.themes.filter(status=ThemeStatus.ACCEPTED))
+    form = _judgement_form(
+        check, promise, selectors.judgements(check).get(promise.pk), accepted, request.POST
+    )
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data["themes"] = [t for t in accepted if t.pk in data["themes"]]
+        data["quotes"] = list(EvidenceItem.objects.filter(pk__in=data["quotes"]))
+        try:
+            services.judgement_save(
+                check=check,
+                promise=promise,
+                data=data,
+                person=me,
+                expected_version=data.get("version"),
+                actor=request.user,
+                request=request,
+            )
+        except services.StaleEdit:
+            form.add_error(
+                None,
+                "Another evaluator saved a judgement for this promise "
+                "while you were writing. Yours is below, not saved: "
+                "read theirs above, then save again.",
+            )
+            saved = selectors.judgements(check).get(promise.pk)
+            posted = request.POST.copy()
+            posted[f"{form.prefix}-version"] = str(saved.version if saved else 0)
+            form.data = posted
+        except ValidationError as exc:
+            for field, errs in getattr(exc, "error_dict", {"__all__": exc}).items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(request, f"Your judgement on “{promise.title}” is saved.")
+            return redirect(
+                reverse("evaluation:judgements", args=[check.pk]) + f"#promise-{promise.pk}"
+            )
+    return _judgements_page(request, check, failed=form)
 
 
 @login_required
@@ -545,97 +737,154 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
     )
 
 
-@login_required
-def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    check = _get_check(request, pk)
-    me = selectors.evaluator_person(request.user, check)
-    user = request.user
-    action = request.POST.get("action")
-    if request.method == "POST":
-        try:
-            if action == "recommend":
-                if me is None:
-                    raise PermissionDenied
-                promise = check.promise_set.promises.filter(
-                    pk=request.POST.get("promise") or 0
-                ).first()
-                services.recommendation_add(
-                    check=check,
-                    text=request.POST.get("text", ""),
-                    promise=promise,
-                    actor=user,
-                    request=request,
-                )
-            elif action == "respond":
-                if not (roles.can_manage_projects(user) or getattr(user, "role", "") == "board"):
-                    raise PermissionDenied
-                rec = get_object_or_404(
-                    Recommendation, pk=request.POST.get("recommendation"), health_check=check
-                )
-                services.board_response_record(
-                    recommendation=rec,
-                    response=request.POST.get("response", ""),
-                    agreed=request.POST.get("agreed", ""),
-                    actor=user,
-                    request=request,
-                )
-            elif action == "add_action":
-                if not roles.can_manage_projects(user):
-                    raise PermissionDenied
-                rec = get_object_or_404(
-                    Recommendation, pk=request.POST.get("recommendation"), health_check=check
-                )
-                due = request.POST.get("due_on") or None
-                import datetime as dt
+# The board's response and what changed --------------------------------------------------------
 
-                try:
-                    due_on = dt.date.fromisoformat(due) if due else None
-                except ValueError as exc:
-                    raise ValidationError("Enter the due date as a date.") from exc
-                services.action_add(
-                    recommendation=rec,
-                    description=request.POST.get("description", ""),
-                    owner=request.POST.get("owner", ""),
-                    due_on=due_on,
-                    actor=user,
-                    request=request,
-                )
-            elif action == "progress":
-                if not roles.can_manage_projects(user):
-                    raise PermissionDenied
-                act = get_object_or_404(
-                    Action, pk=request.POST.get("action_id"), recommendation__health_check=check
-                )
-                status = request.POST.get("status", "")
-                if status not in ActionStatus.values:
-                    raise ValidationError("Choose a status.")
-                services.action_progress(
-                    action=act,
-                    text=request.POST.get("text", ""),
-                    status=status,
-                    actor=user,
-                    request=request,
-                )
-            else:
-                raise Http404
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, "Saved.")
-        return redirect("evaluation:follow_up", pk=check.pk)
+
+def _follow_up_page(
+    request: HttpRequest, check: HealthCheck, *, failed: forms.Form | None = None
+) -> HttpResponse:
+    """Each recommendation with the forms the viewer may use; `failed` replaces its blank twin."""
+    user = request.user
+    me = selectors.evaluator_person(user, check)
+    can_respond = roles.can_respond_for_board(user)
+    can_act = roles.can_manage_projects(user)
+
+    def fresh(form: forms.Form) -> forms.Form:
+        return failed if failed is not None and failed.prefix == form.prefix else form
+
+    rows = []
+    recommendations = check.recommendations.select_related("promise").prefetch_related(
+        "actions__updates"
+    )
+    for rec in recommendations:
+        rows.append(
+            {
+                "rec": rec,
+                "respond": fresh(BoardResponseForm(recommendation=rec))
+                if can_respond and not rec.board_response
+                else None,
+                "add_action": fresh(ActionForm(recommendation=rec)) if can_act else None,
+                "actions": [
+                    (a, fresh(ProgressForm(action=a)) if can_act else None)
+                    for a in rec.actions.all()
+                ],
+            }
+        )
+    recommend = fresh(RecommendationForm(check=check)) if me is not None else None
     return render(
         request,
         "evaluation/follow_up.html",
         {
             "check": check,
             "me": me,
-            "recommendations": check.recommendations.select_related("promise").prefetch_related(
-                "actions__updates"
-            ),
-            "promises": check.promise_set.promises.filter(dropped=False),
-            "can_respond": roles.can_manage_projects(user) or getattr(user, "role", "") == "board",
-            "can_act": roles.can_manage_projects(user),
-            "statuses": ActionStatus.choices,
+            "rows": rows,
+            "recommend_form": recommend,
+            "failed": failed,
             "trend": selectors.trend(check),
         },
     )
+
+
+@login_required
+def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    return _follow_up_page(request, _get_check(request, pk))
+
+
+def _followed_up(request: HttpRequest, check: HealthCheck) -> HttpResponse:
+    messages.success(request, "Saved.")
+    return redirect("evaluation:follow_up", pk=check.pk)
+
+
+@require_POST
+@login_required
+def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    check = _get_check(request, pk)
+    _evaluator(request, check)
+    form = RecommendationForm(request.POST, check=check)
+    if form.is_valid():
+        try:
+            services.recommendation_add(
+                check=check,
+                text=form.cleaned_data["text"],
+                promise=form.cleaned_data["promise"],
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error("text", exc)
+        else:
+            return _followed_up(request, check)
+    return _follow_up_page(request, check, failed=form)
+
+
+@require_POST
+@login_required
+def board_response(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
+    check = _get_check(request, pk)
+    if not roles.can_respond_for_board(request.user):
+        raise PermissionDenied
+    rec = get_object_or_404(Recommendation, pk=rec_pk, health_check=check)
+    form = BoardResponseForm(request.POST, recommendation=rec)
+    if form.is_valid():
+        try:
+            services.board_response_record(
+                recommendation=rec,
+                response=form.cleaned_data["response"],
+                agreed=form.cleaned_data["agreed"],
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error("response", exc)
+        else:
+            return _followed_up(request, check)
+    return _follow_up_page(request, check, failed=form)
+
+
+@require_POST
+@login_required
+def action_add(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
+    check = _get_check(request, pk)
+    if not roles.can_manage_projects(request.user):
+        raise PermissionDenied
+    rec = get_object_or_404(Recommendation, pk=rec_pk, health_check=check)
+    form = ActionForm(request.POST, recommendation=rec)
+    if form.is_valid():
+        try:
+            services.action_add(
+                recommendation=rec,
+                description=form.cleaned_data["description"],
+                owner=form.cleaned_data["owner"],
+                due_on=form.cleaned_data["due_on"],
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _followed_up(request, check)
+    return _follow_up_page(request, check, failed=form)
+
+
+@require_POST
+@login_required
+def action_progress(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    check = _get_check(request, pk)
+    if not roles.can_manage_projects(request.user):
+        raise PermissionDenied
+    action = get_object_or_404(Action, pk=action_pk, recommendation__health_check=check)
+    form = ProgressForm(request.POST, action=action)
+    if form.is_valid():
+        try:
+            services.action_progress(
+                action=action,
+                text=form.cleaned_data["text"],
+                status=form.cleaned_data["status"],
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error("text", exc)
+        else:
+            return _followed_up(request, check)
+    return _follow_up_page(request, check, failed=form)

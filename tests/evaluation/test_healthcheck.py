@@ -27,9 +27,8 @@ def _import(client, check, content, name="tsm.csv", kind="survey"):
 
     Returns the upload's answer: a redirect to the job's page, or the form with errors."""
     response = client.post(
-        reverse("evaluation:evidence", args=[check.pk]),
+        reverse("evaluation:evidence_import", args=[check.pk]),
         {
-            "action": "import",
             "import-kind": kind,
             "import-title": "TSM survey 2026",
             "import-gathered_on": "2026-06-01",
@@ -130,9 +129,8 @@ def test_a_30_mb_upload_is_refused_with_a_clear_message(client, users, check, tm
     client.force_login(users["alice"])
     big = SimpleUploadedFile("huge.csv", b"0" * (30 * 1024 * 1024))
     response = client.post(
-        reverse("evaluation:evidence", args=[check.pk]),
+        reverse("evaluation:evidence_import", args=[check.pk]),
         {
-            "action": "import",
             "import-kind": "survey",
             "import-title": "Huge",
             "import-gathered_on": "2026-06-01",
@@ -239,9 +237,8 @@ def test_cohen_kappa_matches_a_worked_example():
 
 def test_evaluators_judge_and_staff_cannot_change_a_judgement(client, users, check):
     promise = check.promise_set.promises.first()
-    url = reverse("evaluation:judgements", args=[check.pk])
+    url = reverse("evaluation:judgement_save", args=[check.pk, promise.pk])
     data = {
-        "promise": promise.pk,
         f"p{promise.pk}-rating": "amber",
         f"p{promise.pk}-narrative": "Listening happens, acting less so.",
         f"p{promise.pk}-version": "",
@@ -259,9 +256,8 @@ def test_evaluators_judge_and_staff_cannot_change_a_judgement(client, users, che
 
 def test_two_evaluators_saving_one_judgement_lose_nothing(client, users, group, check):
     promise = check.promise_set.promises.first()
-    url = reverse("evaluation:judgements", args=[check.pk])
+    url = reverse("evaluation:judgement_save", args=[check.pk, promise.pk])
     base = {
-        "promise": promise.pk,
         f"p{promise.pk}-rating": "red",
         f"p{promise.pk}-narrative": "First view",
         f"p{promise.pk}-version": "",
@@ -304,24 +300,22 @@ def test_the_report_is_a_real_pdf_and_the_command_writes_it(client, users, check
 def test_follow_up_board_response_and_actions(client, users, check):
     client.force_login(users["alice"])
     client.post(
-        reverse("evaluation:follow_up", args=[check.pk]),
-        {"action": "recommend", "text": "Fix repairs faster", "promise": ""},
+        reverse("evaluation:recommendation_add", args=[check.pk]),
+        {"recommend-text": "Fix repairs faster", "recommend-promise": ""},
     )
     rec = check.recommendations.get()
     client.force_login(users["brenda"])
     client.post(
-        reverse("evaluation:follow_up", args=[check.pk]),
-        {"action": "respond", "recommendation": rec.pk, "response": "We agree", "agreed": "yes"},
+        reverse("evaluation:board_response", args=[check.pk, rec.pk]),
+        {f"respond-{rec.pk}-response": "We agree", f"respond-{rec.pk}-agreed": "yes"},
     )
     client.force_login(users["carol"])
     client.post(
-        reverse("evaluation:follow_up", args=[check.pk]),
+        reverse("evaluation:action_add", args=[check.pk, rec.pk]),
         {
-            "action": "add_action",
-            "recommendation": rec.pk,
-            "description": "New repairs contract",
-            "owner": "Head of repairs",
-            "due_on": "2027-06-01",
+            f"action-{rec.pk}-description": "New repairs contract",
+            f"action-{rec.pk}-owner": "Head of repairs",
+            f"action-{rec.pk}-due_on": "2027-06-01",
         },
     )
     rec.refresh_from_db()
@@ -329,8 +323,8 @@ def test_follow_up_board_response_and_actions(client, users, check):
     assert rec.actions.get().owner == "Head of repairs"
     client.force_login(users["alice"])
     response = client.post(
-        reverse("evaluation:follow_up", args=[check.pk]),
-        {"action": "respond", "recommendation": rec.pk, "response": "x", "agreed": "no"},
+        reverse("evaluation:board_response", args=[check.pk, rec.pk]),
+        {f"respond-{rec.pk}-response": "x", f"respond-{rec.pk}-agreed": "no"},
     )
     assert response.status_code == 403
 

@@ -25,9 +25,8 @@ def _media(settings, tmp_path):
 
 def _post(client, check, name, content, kind="survey"):
     return client.post(
-        reverse("evaluation:evidence", args=[check.pk]),
+        reverse("evaluation:evidence_import", args=[check.pk]),
         {
-            "action": "import",
             "import-kind": kind,
             "import-title": "Evidence",
             "import-gathered_on": "2026-06-01",
@@ -73,8 +72,8 @@ def test_tsm_figures_over_the_limit_show_the_message_on_their_own_form(
     settings.MAX_UPLOAD_BYTES = 1 * MB
     client.force_login(users["alice"])
     response = client.post(
-        reverse("evaluation:evidence", args=[check.pk]),
-        {"action": "tsm", "tsm-file": SimpleUploadedFile("tsm.csv", b"code,value\n" * MB)},
+        reverse("evaluation:evidence_tsm", args=[check.pk]),
+        {"tsm-file": SimpleUploadedFile("tsm.csv", b"code,value\n" * MB)},
     )
     form = response.context["tsm_form"]
     assert form.errors["file"] == [
