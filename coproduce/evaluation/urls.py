@@ -23,9 +23,7 @@ urlpatterns = [
     path("<int:pk>/themes/<int:theme_pk>/merge/", views.theme_merge, name="theme_merge"),
     path("<int:pk>/themes/<int:theme_pk>/split/", views.theme_split, name="theme_split"),
     path("<int:pk>/judgements/", views.judgements, name="judgements"),
-    path(
-        "<int:pk>/judgements/<int:promise_pk>/", views.judgement_save, name="judgement_save"
-    ),
+    path("<int:pk>/judgements/<int:promise_pk>/", views.judgement_save, name="judgement_save"),
     path("<int:pk>/report/", views.report_view, name="report"),
     path("<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
     path("<int:pk>/report/sections/<int:section_pk>/", views.section_edit, name="section"),

@@ -5,10 +5,12 @@ from typing import Any
 from django import forms
 
 from coproduce.people.models import Person
+from coproduce.projects.models import Project
 from coproduce.promises.models import (
     BoardDecision,
     DecisionRule,
     ProposalKind,
+    SetStatus,
     TenantResponse,
     Via,
     VoteChoice,
@@ -18,6 +20,12 @@ STAFF_VIA = [c for c in Via.choices if c[0] != Via.WEB]
 
 
 class SetForm(forms.Form):
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.order_by("title"),
+        label="Project",
+        empty_label="Choose a project",
+        error_messages={"required": "Choose a project.", "invalid_choice": "Choose a project."},
+    )
     title = forms.CharField(
         max_length=200, label="Name of the set", initial="Our customer promises"
     )
@@ -30,7 +38,13 @@ class SetForm(forms.Form):
 
 
 class OnBehalfMixin(forms.Form):
-    """For staff recording what someone said by phone, on paper or at a session."""
+    """For staff recording what someone said by phone, on paper or at a session: given the
+    group's members, the form asks on whose behalf and how they said it."""
+
+    def __init__(self, *args: Any, members: list[Person] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.add_on_behalf(members)
 
     def add_on_behalf(self, members: list[Person]) -> None:
         self.fields["person"] = forms.TypedChoiceField(
@@ -77,17 +91,13 @@ class ProposalForm(OnBehalfMixin):
         label="Why? (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(
-        self, *args: Any, promises: list[Any], members: list[Person] | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, promises: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "Choose a promise")] + [(p.pk, p.title) for p in promises]
         for name in ("promise", "other_promise"):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = choices
-        if members is not None:
-            self.add_on_behalf(members)
 
 
 class VoteForm(OnBehalfMixin):
@@ -100,6 +110,47 @@ class CommentForm(OnBehalfMixin):
     text = forms.CharField(label="Add to the discussion", widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class RankForm(OnBehalfMixin):
+    """A place for each live promise (1 is the most important) and how many there should be."""
+
+    count = forms.IntegerField(
+        label="How many promises should there be?", min_value=1, max_value=30, required=False
+    )
+
+    def __init__(
+        self, *args: Any, promises: list[Any], members: list[Person] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        places = [(str(i), str(i)) for i in range(1, len(promises) + 1)]
+        count = self.fields.pop("count")
+        for p in promises:
+            self.fields[f"place_{p.pk}"] = forms.ChoiceField(
+                label=p.title, choices=[("", "Choose"), *places]
+            )
+        self.fields["count"] = count
+        if members is not None:
+            self.add_on_behalf(members)
+        self.promises = promises
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = [data.get(f"place_{p.pk}") for p in self.promises]
+        if all(chosen) and len(set(chosen)) != len(chosen):
+            raise forms.ValidationError(
+                "Give each promise a different place: 1 for the most important."
+            )
+        return data
+
+    def ranking(self) -> list[int]:
+        """The promises' ids, most important first."""
+        places = {p.pk: int(self.cleaned_data[f"place_{p.pk}"]) for p in self.promises}
+        return sorted(places, key=places.__getitem__)
+
+
+class StatusForm(forms.Form):
+    to = forms.ChoiceField(choices=SetStatus.choices, widget=forms.HiddenInput)
+
+
 class EditForm(forms.Form):
     title = forms.CharField(max_length=120, label="Short title")
     wording = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Wording")
@@ -109,6 +160,29 @@ class EditForm(forms.Form):
         label="What this means in practice",
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CreditsForm(forms.Form):
+    """For each member of the group: did they agree to be named, and the name to show."""
+
+    def __init__(self, *args: Any, rows: list[tuple[Person, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for person, credit in rows:
+            self.fields[f"consent_{person.pk}"] = forms.BooleanField(
+                required=False,
+                label=f"{person.full_name} agreed to be named",
+                initial=bool(credit and credit.consent_to_be_named),
+            )
+            self.fields[f"name_{person.pk}"] = forms.CharField(
+                max_length=100,
+                required=False,
+                label=f"Name to show for {person.full_name}",
+                initial=(credit.name_as if credit and credit.name_as else person.full_name),
+            )
+
+    def people(self) -> list[tuple[Person, forms.BoundField, forms.BoundField]]:
+        return [(p, self[f"consent_{p.pk}"], self[f"name_{p.pk}"]) for p, _ in self.rows]
 
 
 class BoardMeetingForm(forms.Form):
@@ -129,6 +203,11 @@ class BoardMeetingForm(forms.Form):
         field = self.fields["presenters"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(p.pk, p.full_name) for p in members]
+        self.members = members
+
+    def chosen_presenters(self) -> list[Person]:
+        chosen = set(self.cleaned_data["presenters"])
+        return [p for p in self.members if p.pk in chosen]
 
 
 class BoardDecisionForm(forms.Form):

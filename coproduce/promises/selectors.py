@@ -7,7 +7,6 @@ from django.db.models import QuerySet
 from coproduce.accounts import roles
 from coproduce.people.models import Person
 from coproduce.projects.models import ProjectMember
-from coproduce.projects.selectors import user_can_see_project
 from coproduce.promises.models import Promise, PromiseSet, SetStatus
 from coproduce.promises.ranking import borda, schulze
 
@@ -19,14 +18,6 @@ def sets_for_user(user: Any) -> QuerySet[PromiseSet]:
     if roles.is_tenant(user):
         return sets.filter(project__members__person__user=user).distinct()
     return sets.filter(status__in=[SetStatus.ADOPTED, SetStatus.PUBLISHED])
-
-
-def can_see_set(user: Any, promise_set: PromiseSet) -> bool:
-    if promise_set.status in (SetStatus.ADOPTED, SetStatus.PUBLISHED) and roles.is_staff_member(
-        user
-    ):
-        return True
-    return user_can_see_project(user, promise_set.project)
 
 
 def member_person(user: Any, promise_set: PromiseSet) -> Person | None:

@@ -12,9 +12,17 @@ urlpatterns = [
     path("<int:pk>/rank/", views.rank, name="rank"),
     path("<int:pk>/status/", views.set_status, name="status"),
     path("<int:pk>/board/", views.board, name="board"),
+    path("<int:pk>/board/meetings/", views.board_meeting, name="board_meeting"),
+    path(
+        "<int:pk>/board/decisions/<int:promise_pk>/",
+        views.board_decision,
+        name="board_decision",
+    ),
     path("<int:pk>/co-designers/", views.credits, name="credits"),
     path("<int:pk>/public/", views.public, name="public"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
+    path("proposals/<int:pk>/vote/", views.vote, name="vote"),
+    path("proposals/<int:pk>/comment/", views.comment, name="comment"),
     path("proposals/<int:pk>/decide/", views.proposal_decide, name="decide"),
     path("promise/<int:pk>/", views.promise_detail, name="promise"),
 ]

@@ -1,31 +1,32 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts import roles
 from coproduce.people.models import Person
-from coproduce.projects.models import Project
 from coproduce.promises import selectors, services
 from coproduce.promises.diff import word_diff
 from coproduce.promises.forms import (
     BoardDecisionForm,
     BoardMeetingForm,
     CommentForm,
+    CreditsForm,
     EditForm,
     ProposalForm,
+    RankForm,
     SetForm,
+    StatusForm,
     VoteForm,
 )
 from coproduce.promises.models import (
     TRANSITIONS,
+    BoardPromiseDecision,
     CoDesigner,
     Promise,
     PromiseSet,
@@ -38,7 +39,7 @@ from coproduce.promises.models import (
 
 def _get_set_for_user(request: HttpRequest, pk: int) -> PromiseSet:
     promise_set = get_object_or_404(PromiseSet.objects.select_related("project"), pk=pk)
-    if not selectors.can_see_set(request.user, promise_set):
+    if not roles.can_see_set(request.user, promise_set):
         raise PermissionDenied
     return promise_set
 
@@ -69,20 +70,19 @@ def _can_act(request: HttpRequest, promise_set: PromiseSet) -> bool:
 def set_list(request: HttpRequest) -> HttpResponse:
     sets = selectors.sets_for_user(request.user)
     form = SetForm(request.POST or None) if roles.can_manage_projects(request.user) else None
-    projects = Project.objects.order_by("title") if form else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        project = Project.objects.filter(pk=request.POST.get("project") or 0).first()
-        if form.is_valid() and project is not None:
+        if form.is_valid():
             promise_set = services.set_create(
-                project=project, actor=request.user, request=request, **form.cleaned_data
+                project=form.cleaned_data["project"],
+                title=form.cleaned_data["title"],
+                decision_rule=form.cleaned_data["decision_rule"],
+                actor=request.user,
+                request=request,
             )
             return redirect("promises:set", pk=promise_set.pk)
-        messages.error(request, "Choose a project and a name for the set.")
-    return render(
-        request, "promises/set_list.html", {"sets": sets, "form": form, "projects": projects}
-    )
+    return render(request, "promises/set_list.html", {"sets": sets, "form": form})
 
 
 @login_required
@@ -163,93 +163,119 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _proposal_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
+def _proposal_page(
+    request: HttpRequest,
+    proposal: Proposal,
+    *,
+    vote_form: VoteForm | None = None,
+    comment_form: CommentForm | None = None,
+) -> HttpResponse:
+    """The proposal with its vote and comment forms; a form that failed keeps its errors."""
     promise_set = proposal.promise_set
-    staff = selectors.member_person(request.user, promise_set) is None
+    me = selectors.member_person(request.user, promise_set)
+    staff = me is None
     members = selectors.group_members(promise_set) if staff else None
     before = ""
     if proposal.promise is not None:
         version = proposal.promise.versions.filter(version=proposal.base_version).first()
         before = version.wording if version else proposal.promise.wording
-    vote_form = VoteForm(prefix="vote")
-    comment_form = CommentForm(prefix="comment")
-    if members is not None:
-        vote_form.add_on_behalf(members)
-        comment_form.add_on_behalf(members)
-    me = selectors.member_person(request.user, promise_set)
-    return {
-        "proposal": proposal,
-        "set": promise_set,
-        "diff": word_diff(before, proposal.wording),
-        "diff_2": word_diff("", proposal.wording_2) if proposal.wording_2 else None,
-        "tally": services.tally(proposal),
-        "votes": proposal.votes.select_related("person"),
-        "comments": proposal.comments.select_related("person", "user"),
-        "vote_form": vote_form,
-        "comment_form": comment_form,
-        "staff": staff,
-        "can_act": _can_act(request, promise_set),
-        "can_decide": proposal.status == ProposalStatus.OPEN
-        and (
-            me is not None
-            or (promise_set.staff_may_decide and roles.can_run_sessions(request.user))
-        ),
-        "my_vote": proposal.votes.filter(person=me).first() if me else None,
-    }
+    return render(
+        request,
+        "promises/proposal.html",
+        {
+            "proposal": proposal,
+            "set": promise_set,
+            "diff": word_diff(before, proposal.wording),
+            "diff_2": word_diff("", proposal.wording_2) if proposal.wording_2 else None,
+            "tally": services.tally(proposal),
+            "votes": proposal.votes.select_related("person"),
+            "comments": proposal.comments.select_related("person", "user"),
+            "vote_form": vote_form or VoteForm(prefix="vote", members=members),
+            "comment_form": comment_form or CommentForm(prefix="comment", members=members),
+            "staff": staff,
+            "can_act": _can_act(request, promise_set),
+            "can_decide": proposal.status == ProposalStatus.OPEN
+            and (
+                me is not None
+                or (promise_set.staff_may_decide and roles.can_run_sessions(request.user))
+            ),
+            "my_vote": proposal.votes.filter(person=me).first() if me else None,
+        },
+    )
 
 
-@login_required
-def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _get_proposal_for_user(request: HttpRequest, pk: int) -> Proposal:
     proposal = get_object_or_404(
         Proposal.objects.select_related(
             "promise_set__project", "promise", "other_promise", "proposed_by", "recorded_by"
         ),
         pk=pk,
     )
-    if not selectors.can_see_set(request.user, proposal.promise_set):
+    if not roles.can_see_set(request.user, proposal.promise_set):
         raise PermissionDenied
-    context = _proposal_context(request, proposal)
-    if request.method == "POST":
-        if not context["can_act"]:
-            raise PermissionDenied
-        action = request.POST.get("action")
-        form: forms.Form
-        if action == "vote":
-            form = VoteForm(request.POST, prefix="vote")
-        elif action == "comment":
-            form = CommentForm(request.POST, prefix="comment")
+    return proposal
+
+
+def _get_proposal_to_act(request: HttpRequest, pk: int) -> tuple[Proposal, list[Person] | None]:
+    """The proposal, for someone who may vote or comment on it; and the members, for staff."""
+    proposal = _get_proposal_for_user(request, pk)
+    if not _can_act(request, proposal.promise_set):
+        raise PermissionDenied
+    staff = selectors.member_person(request.user, proposal.promise_set) is None
+    return proposal, selectors.group_members(proposal.promise_set) if staff else None
+
+
+@login_required
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _proposal_page(request, _get_proposal_for_user(request, pk))
+
+
+@require_POST
+@login_required
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal, members = _get_proposal_to_act(request, pk)
+    form = VoteForm(request.POST, prefix="vote", members=members)
+    if form.is_valid():
+        try:
+            person, via = _actor_and_person(request, proposal.promise_set, form)
+            services.vote_cast(
+                proposal=proposal,
+                person=person,
+                choice=form.cleaned_data["choice"],
+                actor=request.user,
+                via=via,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
-            raise Http404
-        if context["staff"]:
-            form.add_on_behalf(selectors.group_members(proposal.promise_set))  # type: ignore[attr-defined]
-        if form.is_valid():
-            try:
-                person, via = _actor_and_person(request, proposal.promise_set, form)
-                if action == "vote":
-                    services.vote_cast(
-                        proposal=proposal,
-                        person=person,
-                        choice=form.cleaned_data["choice"],
-                        actor=request.user,
-                        via=via,
-                        request=request,
-                    )
-                    messages.success(request, "Your vote has been counted.")
-                else:
-                    services.comment_add(
-                        proposal=proposal,
-                        text=form.cleaned_data["text"],
-                        person=person,
-                        actor=request.user,
-                        via=via,
-                        request=request,
-                    )
-                    messages.success(request, "Your comment has been added.")
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+            messages.success(request, "Your vote has been counted.")
             return redirect("promises:proposal", pk=proposal.pk)
-        context["vote_form" if action == "vote" else "comment_form"] = form
-    return render(request, "promises/proposal.html", context)
+    return _proposal_page(request, proposal, vote_form=form)
+
+
+@require_POST
+@login_required
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal, members = _get_proposal_to_act(request, pk)
+    form = CommentForm(request.POST, prefix="comment", members=members)
+    if form.is_valid():
+        try:
+            person, via = _actor_and_person(request, proposal.promise_set, form)
+            services.comment_add(
+                proposal=proposal,
+                text=form.cleaned_data["text"],
+                person=person,
+                actor=request.user,
+                via=via,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Your comment has been added.")
+            return redirect("promises:proposal", pk=proposal.pk)
+    return _proposal_page(request, proposal, comment_form=form)
 
 
 @require_POST
@@ -275,7 +301,7 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     promise = get_object_or_404(Promise.objects.select_related("promise_set__project"), pk=pk)
     promise_set = promise.promise_set
-    if not selectors.can_see_set(request.user, promise_set):
+    if not roles.can_see_set(request.user, promise_set):
         raise PermissionDenied
     me = selectors.member_person(request.user, promise_set)
     drafting = promise_set.status in (SetStatus.DRAFTING, SetStatus.RETURNED)
@@ -350,42 +376,29 @@ def rank(request: HttpRequest, pk: int) -> HttpResponse:
     promise_set = _get_set_for_user(request, pk)
     if not _can_act(request, promise_set):
         raise PermissionDenied
-    promises = selectors.live_promises(promise_set)
     staff = selectors.member_person(request.user, promise_set) is None
-    places = [(str(i), str(i)) for i in range(1, len(promises) + 1)]
-
-    fields: dict[str, forms.Field] = {
-        f"place_{p.pk}": forms.ChoiceField(label=p.title, choices=[("", "Choose")] + places)
-        for p in promises
-    }
-    fields["count"] = forms.IntegerField(
-        label="How many promises should there be?", min_value=1, max_value=30, required=False
+    form = RankForm(
+        request.POST or None,
+        promises=selectors.live_promises(promise_set),
+        members=selectors.group_members(promise_set) if staff else None,
     )
-    form_class = type("RankForm", (forms.Form,), fields)
-    form = form_class(request.POST or None)
-    if staff:
-        VoteForm.add_on_behalf(form, selectors.group_members(promise_set))  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
-        chosen = {p.pk: int(form.cleaned_data[f"place_{p.pk}"]) for p in promises}
-        if len(set(chosen.values())) != len(chosen):
-            form.add_error(None, "Give each promise a different place: 1 for the most important.")
+        try:
+            person, via = _actor_and_person(request, promise_set, form)
+            services.ballot_cast(
+                promise_set=promise_set,
+                person=person,
+                ranking=form.ranking(),
+                count=form.cleaned_data.get("count"),
+                actor=request.user,
+                via=via,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
-            try:
-                person, via = _actor_and_person(request, promise_set, form)
-                services.ballot_cast(
-                    promise_set=promise_set,
-                    person=person,
-                    ranking=sorted(chosen, key=chosen.__getitem__),
-                    count=form.cleaned_data.get("count"),
-                    actor=request.user,
-                    via=via,
-                    request=request,
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, "Your ranking has been counted.")
-                return redirect("promises:set", pk=promise_set.pk)
+            messages.success(request, "Your ranking has been counted.")
+            return redirect("promises:set", pk=promise_set.pk)
     return render(request, "promises/rank.html", {"set": promise_set, "form": form, "staff": staff})
 
 
@@ -393,7 +406,8 @@ def rank(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def set_status(request: HttpRequest, pk: int) -> HttpResponse:
     promise_set = _get_set_for_user(request, pk)
-    to = request.POST.get("to", "")
+    form = StatusForm(request.POST)
+    to = form.cleaned_data["to"] if form.is_valid() else ""
     me = selectors.member_person(request.user, promise_set)
     tenant_agrees = (
         me is not None and promise_set.status == SetStatus.DRAFTING and to == SetStatus.AGREED
@@ -401,6 +415,8 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
     if not (roles.can_manage_projects(request.user) or tenant_agrees):
         raise PermissionDenied
     try:
+        if not to:
+            raise ValidationError("Choose where the set moves to.")
         services.set_transition(promise_set=promise_set, to=to, actor=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -409,67 +425,40 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("promises:set", pk=promise_set.pk)
 
 
-@login_required
-def board(request: HttpRequest, pk: int) -> HttpResponse:
+# The board meeting ----------------------------------------------------------------------------
+
+
+def _get_set_to_manage(request: HttpRequest, pk: int) -> PromiseSet:
     promise_set = _get_set_for_user(request, pk)
     if not roles.can_manage_projects(request.user):
         raise PermissionDenied
-    members = selectors.group_members(promise_set)
+    return promise_set
+
+
+def _decision_form(
+    promise: Promise, existing: BoardPromiseDecision | None, data: QueryDict | None = None
+) -> BoardDecisionForm:
+    initial = {f: getattr(existing, f) for f in BoardDecisionForm.base_fields} if existing else {}
+    return BoardDecisionForm(data, prefix=f"p{promise.pk}", initial=initial)
+
+
+def _board_page(
+    request: HttpRequest,
+    promise_set: PromiseSet,
+    *,
+    meeting_form: BoardMeetingForm | None = None,
+    failed: BoardDecisionForm | None = None,
+) -> HttpResponse:
+    """The latest board meeting's decision forms and a form to record a meeting."""
     meeting = promise_set.board_meetings.order_by("-held_on", "-id").first()
-    meeting_form = BoardMeetingForm(
-        request.POST if request.POST.get("action") == "meeting" else None, members=members
-    )
-    if request.method == "POST" and request.POST.get("action") == "meeting":
-        if meeting_form.is_valid():
-            chosen = [p for p in members if p.pk in meeting_form.cleaned_data["presenters"]]
-            services.board_meeting_record(
-                promise_set=promise_set,
-                held_on=meeting_form.cleaned_data["held_on"],
-                presenters=chosen,
-                notes=meeting_form.cleaned_data["notes"],
-                actor=request.user,
-                request=request,
-            )
-            messages.success(request, "The board meeting has been recorded.")
-            return redirect("promises:board", pk=promise_set.pk)
     decision_forms = []
     if meeting is not None:
         existing = {d.promise_id: d for d in meeting.decisions.all()}
         for promise in selectors.live_promises(promise_set):
-            prefix = f"p{promise.pk}"
-            bound = request.POST if request.POST.get("action") == prefix else None
             instance = existing.get(promise.pk)
-            initial = (
-                {
-                    k: getattr(instance, k)
-                    for k in (
-                        "decision",
-                        "requested_change",
-                        "reason",
-                        "tenant_response",
-                        "tenant_reason",
-                        "final",
-                    )
-                }
-                if instance
-                else {}
-            )
-            form = BoardDecisionForm(bound, prefix=prefix, initial=initial)
-            if bound is not None and form.is_valid():
-                try:
-                    services.board_decision_record(
-                        meeting=meeting,
-                        promise=promise,
-                        data=form.cleaned_data,
-                        actor=request.user,
-                        request=request,
-                    )
-                except ValidationError as exc:
-                    for field, errors in exc.error_dict.items():
-                        form.add_error(field, errors)
-                else:
-                    messages.success(request, f"The decision on “{promise.title}” is recorded.")
-                    return redirect("promises:board", pk=promise_set.pk)
+            form = _decision_form(promise, instance)
+            if failed is not None and failed.prefix == form.prefix:
+                form = failed
             decision_forms.append((promise, form, instance))
     return render(
         request,
@@ -477,33 +466,85 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "set": promise_set,
             "meeting": meeting,
-            "meeting_form": meeting_form,
+            "meeting_form": meeting_form
+            or BoardMeetingForm(members=selectors.group_members(promise_set)),
             "decision_forms": decision_forms,
+            "failed": failed,
         },
     )
 
 
 @login_required
+def board(request: HttpRequest, pk: int) -> HttpResponse:
+    return _board_page(request, _get_set_to_manage(request, pk))
+
+
+@require_POST
+@login_required
+def board_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    promise_set = _get_set_to_manage(request, pk)
+    form = BoardMeetingForm(request.POST, members=selectors.group_members(promise_set))
+    if form.is_valid():
+        services.board_meeting_record(
+            promise_set=promise_set,
+            held_on=form.cleaned_data["held_on"],
+            presenters=form.chosen_presenters(),
+            notes=form.cleaned_data["notes"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, "The board meeting has been recorded.")
+        return redirect("promises:board", pk=promise_set.pk)
+    return _board_page(request, promise_set, meeting_form=form)
+
+
+@require_POST
+@login_required
+def board_decision(request: HttpRequest, pk: int, promise_pk: int) -> HttpResponse:
+    promise_set = _get_set_to_manage(request, pk)
+    meeting = promise_set.board_meetings.order_by("-held_on", "-id").first()
+    if meeting is None:
+        raise Http404
+    promise = get_object_or_404(Promise, pk=promise_pk, promise_set=promise_set, dropped=False)
+    existing = meeting.decisions.filter(promise=promise).first()
+    form = _decision_form(promise, existing, request.POST)
+    if form.is_valid():
+        try:
+            services.board_decision_record(
+                meeting=meeting,
+                promise=promise,
+                data=form.cleaned_data,
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "error_dict", {NON_FIELD_ERRORS: exc}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"The decision on “{promise.title}” is recorded.")
+            return redirect("promises:board", pk=promise_set.pk)
+    return _board_page(request, promise_set, failed=form)
+
+
+@login_required
 def credits(request: HttpRequest, pk: int) -> HttpResponse:
-    promise_set = _get_set_for_user(request, pk)
-    if not roles.can_manage_projects(request.user):
-        raise PermissionDenied
-    members = selectors.group_members(promise_set)
-    if request.method == "POST":
-        for person in members:
+    promise_set = _get_set_to_manage(request, pk)
+    existing = {c.person_id: c for c in promise_set.co_designers.all()}
+    rows = [(p, existing.get(p.pk)) for p in selectors.group_members(promise_set)]
+    form = CreditsForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        for person, _ in rows:
             services.co_designer_set(
                 promise_set=promise_set,
                 person=person,
-                consent=request.POST.get(f"consent_{person.pk}") == "on",
-                name_as=request.POST.get(f"name_{person.pk}", person.full_name)[:100],
+                consent=form.cleaned_data[f"consent_{person.pk}"],
+                name_as=form.cleaned_data[f"name_{person.pk}"],
                 actor=request.user,
                 request=request,
             )
         messages.success(request, "Who may be named has been saved.")
         return redirect("promises:set", pk=promise_set.pk)
-    existing = {c.person_id: c for c in promise_set.co_designers.all()}
-    rows = [(p, existing.get(p.pk)) for p in members]
-    return render(request, "promises/credits.html", {"set": promise_set, "rows": rows})
+    return render(request, "promises/credits.html", {"set": promise_set, "form": form})
 
 
 def public(request: HttpRequest, pk: int) -> HttpResponse:

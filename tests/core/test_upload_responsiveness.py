@@ -245,9 +245,8 @@ def test_a_200_mb_csv_to_the_evidence_page_is_refused_and_workers_stay_responsiv
         server,
         lambda: _upload(
             server,
-            f"/health-checks/{server['check']}/evidence/",
+            f"/health-checks/{server['check']}/evidence/import/",
             {
-                "action": "import",
                 "import-kind": "survey",
                 "import-title": "Survey",
                 "import-gathered_on": "2026-06-01",
@@ -295,9 +294,8 @@ def test_a_zip_bomb_to_the_evidence_page_is_refused_and_workers_stay_responsive(
         server,
         lambda: _upload(
             server,
-            f"/health-checks/{server['check']}/evidence/",
+            f"/health-checks/{server['check']}/evidence/import/",
             {
-                "action": "import",
                 "import-kind": kind,
                 "import-title": "Evidence",
                 "import-gathered_on": "2026-06-01",

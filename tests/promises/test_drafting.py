@@ -161,13 +161,9 @@ def test_a_tenant_proposes_and_another_votes_through_the_pages(client, users, gr
     client.force_login(users["bob"])
     page = client.get(reverse("promises:proposal", args=[proposal.pk]))
     assert b"<ins>" in page.content and b"really" in page.content
-    client.post(
-        reverse("promises:proposal", args=[proposal.pk]), {"action": "vote", "vote-choice": "for"}
-    )
+    client.post(reverse("promises:vote", args=[proposal.pk]), {"vote-choice": "for"})
     client.force_login(group["cath_user"])
-    client.post(
-        reverse("promises:proposal", args=[proposal.pk]), {"action": "vote", "vote-choice": "for"}
-    )
+    client.post(reverse("promises:vote", args=[proposal.pk]), {"vote-choice": "for"})
     client.post(reverse("promises:decide", args=[proposal.pk]))
     assert Promise.objects.get(pk=group["promise"].pk).wording == "We will really listen to you."
 
@@ -189,8 +185,8 @@ def test_staff_record_a_vote_on_behalf_of_someone_on_the_phone(client, users, gr
     cath = group["members"][2]
     client.force_login(users["fiona"])
     client.post(
-        reverse("promises:proposal", args=[proposal.pk]),
-        {"action": "vote", "vote-choice": "against", "vote-person": cath.pk, "vote-via": "phone"},
+        reverse("promises:vote", args=[proposal.pk]),
+        {"vote-choice": "against", "vote-person": cath.pk, "vote-via": "phone"},
     )
     vote = Vote.objects.get(proposal=proposal, person=cath)
     assert vote.via == "phone" and vote.recorded_by == users["fiona"]
