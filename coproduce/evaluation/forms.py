@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -234,8 +234,19 @@ class MergeThemeForm(forms.Form):
         field.label = f"Merge “{theme.label}” into"
 
 
+class _ItemsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        words = obj.text.split()
+        return f"Move item {obj.pk}: “{' '.join(words[:20])}{'…' if len(words) > 20 else ''}”"
+
+
+class _PromiseField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.title)
+
+
 class SplitThemeForm(forms.Form):
-    items = forms.ModelMultipleChoiceField(
+    items = _ItemsField(
         queryset=EvidenceItem.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Items that belong in the new theme",
@@ -249,17 +260,11 @@ class SplitThemeForm(forms.Form):
         field = self.fields["items"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = items
-        field.label_from_instance = _item_choice  # type: ignore[method-assign]
-
-
-def _item_choice(item: EvidenceItem) -> str:
-    words = item.text.split()
-    return f"Move item {item.pk}: “{' '.join(words[:20])}{'…' if len(words) > 20 else ''}”"
 
 
 class RecommendationForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Recommendation")
-    promise = forms.ModelChoiceField(
+    promise = _PromiseField(
         queryset=Promise.objects.none(),
         required=False,
         empty_label="All of them",
@@ -272,7 +277,6 @@ class RecommendationForm(forms.Form):
         field = self.fields["promise"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = check.promise_set.promises.filter(dropped=False)
-        field.label_from_instance = lambda p: p.title  # type: ignore[method-assign]
 
 
 class BoardResponseForm(forms.Form):
@@ -280,7 +284,7 @@ class BoardResponseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}), label="The board's response"
     )
     agreed = forms.ChoiceField(
-        choices=Recommendation._meta.get_field("board_agreed").choices,
+        choices=cast(list[tuple[str, str]], Recommendation._meta.get_field("board_agreed").choices),
         label="Did the board agree?",
     )
 

@@ -413,8 +413,10 @@ def _themes_page(
     targets = [t for t in all_themes if t.status != ThemeStatus.DISCARDED]
     rows = []
     for theme in targets:
-        rename = RenameThemeForm(theme=theme)
-        merge = MergeThemeForm(theme=theme, targets=targets) if len(targets) > 1 else None
+        rename: forms.Form = RenameThemeForm(theme=theme)
+        merge: forms.Form | None = (
+            MergeThemeForm(theme=theme, targets=targets) if len(targets) > 1 else None
+        )
         if failed is not None and failed.prefix == rename.prefix:
             rename = failed
         if failed is not None and merge is not None and failed.prefix == merge.prefix:

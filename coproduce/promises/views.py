@@ -177,7 +177,11 @@ def _proposal_page(
     members = selectors.group_members(promise_set) if staff else None
     before = ""
     if proposal.promise is not None:
-        version = proposal.promise.versions.filter(version=proposal.base_version).first()
+        version = (
+            proposal.promise.versions.filter(version=proposal.base_version).first()
+            if proposal.base_version is not None
+            else None
+        )
         before = version.wording if version else proposal.promise.wording
     return render(
         request,
