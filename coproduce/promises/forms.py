@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from coproduce.core.text import validate_single_line
 from coproduce.people.models import Person
 from coproduce.projects.models import Project
 from coproduce.promises.models import (
@@ -177,6 +178,8 @@ class CreditsForm(forms.Form):
             self.fields[f"name_{person.pk}"] = forms.CharField(
                 max_length=100,
                 required=False,
+                # Added per form, so core.text.install() never sees it: say it here.
+                validators=[validate_single_line],
                 label=f"Name to show for {person.full_name}",
                 initial=(credit.name_as if credit and credit.name_as else person.full_name),
             )
