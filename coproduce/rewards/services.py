@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from coproduce.core.audit import audit_record
+from coproduce.core.changes import apply_changes
 from coproduce.meetings.models import Attendance, TimeGiven
 from coproduce.people.models import Person, RewardPreference
 from coproduce.projects.models import Project
@@ -46,13 +47,6 @@ PREFERENCE_TO_FORM = {
     RewardPreference.DONATION: RewardForm.DONATION,
     RewardPreference.NONE: RewardForm.NONE,
 }
-
-
-def _apply(obj: Any, data: dict[str, Any]) -> list[str]:
-    changed = [name for name, value in data.items() if getattr(obj, name) != value]
-    for name, value in data.items():
-        setattr(obj, name, value)
-    return changed
 
 
 @transaction.atomic
@@ -93,7 +87,7 @@ def offer_save(
     # then finds and updates the offer the first made (never a duplicate-key error).
     Project.objects.select_for_update().filter(pk=project.pk).first()
     offer = RewardOffer.objects.filter(project=project).first() or RewardOffer(project=project)
-    changed = _apply(offer, data)
+    changed = apply_changes(offer, data)
     offer.rate = to_money(offer.rate)
     offer.updated_by = actor
     offer.full_clean()
@@ -133,7 +127,7 @@ def choice_save(
         data["lower_cap"] = None
     elif data.get("lower_cap") is not None:
         data["lower_cap"] = to_money(data["lower_cap"])
-    changed = _apply(choice, data)
+    changed = apply_changes(choice, data)
     choice.updated_by = actor
     choice.full_clean()
     choice.save()
@@ -303,21 +297,32 @@ def rewards_accrue(
     return {"created": created, "waiting_for_choice": len(waiting)}
 
 
-def _accrue_entries(lines: list[RewardLine], actor: Any) -> None:
+def _ledger_write(
+    lines: list[RewardLine], *, kind: str, created_by: Any, batch: PaymentBatch | None = None
+) -> None:
+    """One ledger entry of this kind for each line, for the line's whole amount."""
     LedgerEntry.objects.bulk_create(
         [
             LedgerEntry(
                 line=line,
                 person_id=line.person_id,
-                kind=EntryKind.ACCRUED,
+                kind=kind,
                 amount=line.amount,
                 is_income=line.is_income,
                 on=line.on,
-                created_by=actor if getattr(actor, "pk", None) else None,
+                batch=batch,
+                created_by=created_by,
             )
             for line in lines
         ],
         batch_size=500,
+    )
+
+
+def _accrue_entries(lines: list[RewardLine], actor: Any) -> None:
+    # Accrual also runs from the command line and the task queue, with no signed-in actor.
+    _ledger_write(
+        lines, kind=EntryKind.ACCRUED, created_by=actor if getattr(actor, "pk", None) else None
     )
 
 
@@ -365,21 +370,7 @@ def batch_approve(
     batch = PaymentBatch.objects.create(
         category=category, approved_by=approver, approved_at=timezone.now()
     )
-    LedgerEntry.objects.bulk_create(
-        [
-            LedgerEntry(
-                line=line,
-                person_id=line.person_id,
-                kind=EntryKind.APPROVED,
-                amount=line.amount,
-                is_income=line.is_income,
-                on=line.on,
-                batch=batch,
-                created_by=approver,
-            )
-            for line in lines
-        ]
-    )
+    _ledger_write(lines, kind=EntryKind.APPROVED, created_by=approver, batch=batch)
     RewardLine.objects.filter(pk__in=[x.pk for x in lines]).update(
         status=LineStatus.APPROVED, batch=batch
     )
@@ -406,21 +397,7 @@ def batch_mark_paid(*, batch: PaymentBatch, actor: Any, request: Any = None) -> 
         .order_by("pk")
     )
     now = timezone.now()
-    LedgerEntry.objects.bulk_create(
-        [
-            LedgerEntry(
-                line=line,
-                person_id=line.person_id,
-                kind=EntryKind.PAID,
-                amount=line.amount,
-                is_income=line.is_income,
-                on=line.on,
-                batch=batch,
-                created_by=actor,
-            )
-            for line in lines
-        ]
-    )
+    _ledger_write(lines, kind=EntryKind.PAID, created_by=actor, batch=batch)
     Voucher.objects.bulk_create(
         [
             Voucher(
