@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
@@ -15,6 +15,9 @@ from coproduce.diversity.categories import (
 from coproduce.diversity.models import EqualityRecord, PopulationCount, RecordedVia
 from coproduce.diversity.selectors import BY_KEY, CHARACTERISTICS, OUTREACH_CHARACTERISTICS
 from coproduce.people.models import Area, Availability, Channel, Tenure
+
+if TYPE_CHECKING:
+    from coproduce.projects.models import Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -34,6 +37,14 @@ def _grouped_ethnicity() -> list[Any]:
             continue
         groups[names[prefixes.index(code.split("_", 1)[0])]].append((code, label))
     return [("", "Choose one"), *groups.items(), ("prefer_not", "Prefer not to say")]
+
+
+def _without_blank(choices: Any) -> list[tuple[Any, Any]]:
+    """The (value, label) pairs of a model field's choices, less the blank "---------" one.
+
+    ``Any``: django-stubs types the ``choices`` getter like its setter (callables, mappings and
+    enum classes too), but the getter gives back the normalised pairs."""
+    return [(value, label) for value, label in choices if value != ""]
 
 
 class EqualityForm(forms.ModelForm):
@@ -83,7 +94,7 @@ class EqualityForm(forms.ModelForm):
             field = self.fields[name]
             field.required = False
             if isinstance(field, forms.ChoiceField) and name != "ethnicity":
-                field.choices = [c for c in field.choices if c[0] != ""]
+                field.choices = _without_blank(field.choices)
         self.fields["condition_impact"].help_text = "Only if you have a condition or illness."
 
     def clean(self) -> dict[str, Any]:
@@ -113,7 +124,9 @@ class StaffEqualityForm(EqualityForm):
 
 
 class DashboardFilterForm(forms.Form):
-    project = forms.ModelChoiceField(queryset=None, required=False, empty_label="All projects")
+    project: forms.ModelChoiceField[Project] = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All projects"
+    )
     start = forms.DateField(label="From", required=False, widget=DATE)
     end = forms.DateField(label="To", required=False, widget=DATE)
     area = forms.ModelChoiceField(
@@ -193,7 +206,7 @@ class PopulationCountForm(forms.ModelForm):
 
 
 class QuickQuestionForm(forms.Form):
-    project = forms.ModelChoiceField(queryset=None)
+    project: forms.ModelChoiceField[Project] = forms.ModelChoiceField(queryset=None)
     title = forms.CharField(label="What is it about?", max_length=200)
     question_1 = forms.CharField(label="Question 1", max_length=200)
     question_2 = forms.CharField(label="Question 2 (optional)", max_length=200, required=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -143,7 +144,12 @@ def population_count_delete(*, entry: PopulationCount, actor: Any, request: Any 
 
 @transaction.atomic
 def outreach_list_create(
-    *, name: str, criteria: dict[str, Any], people: list[Person], actor: Any, request: Any = None
+    *,
+    name: str,
+    criteria: Mapping[str, Any],
+    people: list[Person],
+    actor: Any,
+    request: Any = None,
 ) -> OutreachList:
     outreach = OutreachList.objects.create(name=name, criteria=criteria, created_by=actor)
     outreach.people.set(people)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import csv
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -198,7 +198,17 @@ def population_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("diversity:population")
 
 
-def _outreach_criteria(form: OutreachForm) -> dict[str, str]:
+class OutreachCriteria(TypedDict):
+    """Who an outreach list is for: the arguments of ``selectors.outreach_candidates``."""
+
+    characteristic: str
+    category: str
+    involvement: str
+    channel: str
+    availability: str
+
+
+def _outreach_criteria(form: OutreachForm) -> OutreachCriteria:
     data = form.cleaned_data
     key, _, category = (data.get("group") or "").partition(":")
     return {

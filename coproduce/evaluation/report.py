@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, TypedDict
 
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from coproduce.evaluation import selectors
-from coproduce.evaluation.models import RATING_VALUE, EvidenceKind, HealthCheck
+from coproduce.evaluation.models import (
+    RATING_VALUE,
+    EvidenceItem,
+    EvidenceKind,
+    HealthCheck,
+    Judgement,
+    Theme,
+)
+from coproduce.promises.models import Promise
 
 BAR_COLOURS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c"}
 
@@ -37,10 +45,20 @@ def _bar_chart(rows: list[tuple[str, float, str]], *, title: str, unit: str = ""
     )
 
 
+class PromiseRow(TypedDict):
+    """One promise in the report, with its judgement (if any) and what supports it."""
+
+    promise: Promise
+    judgement: Judgement | None
+    label: str
+    quotes: list[EvidenceItem]
+    themes: list[Theme]
+
+
 def report_context(check: HealthCheck) -> dict[str, Any]:
     promises = list(check.promise_set.promises.filter(dropped=False).order_by("position"))
     judgements = selectors.judgements(check)
-    rows = []
+    rows: list[PromiseRow] = []
     for promise in promises:
         j = judgements.get(promise.pk)
         rows.append(
@@ -56,11 +74,11 @@ def report_context(check: HealthCheck) -> dict[str, Any]:
         [
             (
                 r["promise"].title,
-                round(100 * RATING_VALUE.get(r["judgement"].rating, 0)),
-                BAR_COLOURS.get(r["judgement"].rating, "#1d70b8"),
+                round(100 * RATING_VALUE.get(j.rating, 0)),
+                BAR_COLOURS.get(j.rating, "#1d70b8"),
             )
             for r in rows
-            if r["judgement"]
+            if (j := r["judgement"])
         ],
         title="How well each promise is kept (100 = fully)",
         unit="",
@@ -125,11 +143,11 @@ def cli_main(argv: list[str]) -> int:
     try:
         if args.format == "pdf":
             data = render_pdf(check)
-            with open(args.out, "wb") as out:
-                out.write(data)
+            with open(args.out, "wb") as binary:
+                binary.write(data)
         else:
-            with open(args.out, "w", encoding="utf-8") as out:
-                out.write(render_html(check))
+            with open(args.out, "w", encoding="utf-8") as text:
+                text.write(render_html(check))
     except OSError as exc:
         sys.stderr.write(f"coproduce report: cannot write {args.out}: {exc.strerror}\n")
         return 2

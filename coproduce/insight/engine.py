@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 
@@ -12,8 +13,8 @@ from .embed import MODEL_NAME, embed_texts, semantic_available
 from .features import dense_from_tfidf, tfidf_matrix
 from .finetune import MIN_CODED, planned_steps, tuned_vectors
 from .io import InputError, Promise
-from .mapping import feature_matrix, promise_texts, supervised, zero_shot
-from .themes import find_themes
+from .mapping import Mapping, feature_matrix, promise_texts, supervised, zero_shot
+from .themes import ThemeResult, find_themes
 
 ENGINES = ("auto", "tfidf", "semantic")
 # Tuned sentence vectors carry the coding better than word counts do, so they weigh more
@@ -53,6 +54,141 @@ def resolve_engine(engine: str) -> str:
     return engine
 
 
+class _Stages:
+    """Times each stage, and tells ``on_stage`` (if given) when one starts."""
+
+    def __init__(self, on_stage: Callable[[str, str], object] | None) -> None:
+        self.on_stage = on_stage
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str, message: str | None = None) -> Iterator[None]:
+        if self.on_stage is not None and message:
+            self.on_stage(name, message)
+        started = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - started, 3)
+
+
+def _item_vectors(
+    eng: str, texts: list[str], x: Any, *, seed: int, use_cache: bool, progress: bool
+) -> tuple[np.ndarray, dict]:
+    """Sentence embeddings (semantic engine) or latent semantic vectors of the TF-IDF matrix."""
+    if eng == "semantic":
+        return embed_texts(
+            texts,
+            use_cache=use_cache,
+            progress=(lambda total: _bar(True, total, "embedding")) if progress else None,
+        )
+    return dense_from_tfidf(x, dims=100, seed=seed), {}
+
+
+def _coded_items(ids: list[str], labels: dict[str, list[str]] | None) -> dict[int, list[str]]:
+    """The people's coding by item position (item id -> codes becomes index -> codes)."""
+    if not labels:
+        return {}
+    pos = {iid: i for i, iid in enumerate(ids)}
+    coded = {pos[i]: cs for i, cs in labels.items() if i in pos}
+    if not coded:
+        raise InputError("none of the labelled ids has text in the input")
+    return coded
+
+
+def _map_promises(
+    texts: list[str],
+    promises: Sequence[Promise],
+    coded: dict[int, list[str]],
+    *,
+    eng: str,
+    x: Any,
+    vecs: np.ndarray,
+    stage: _Stages,
+    seed: int,
+    use_cache: bool,
+    progress: bool,
+) -> tuple[Mapping, dict]:
+    """Supervised when items are coded (fine-tuning the encoder first if enough are), else
+    zero-shot. Returns the mapping and what fine-tuning did (empty if it did not run)."""
+    semantic = eng == "semantic"
+    codes = [p.code for p in promises]
+    feat_vecs = vecs if semantic else None
+    feat_weight = 1.0
+    tuned_info: dict = {}
+    coded_promises = {c for cs in coded.values() for c in cs}
+    if semantic and len(coded) >= MIN_CODED and len(coded_promises) >= 2:
+        with stage("fine-tuning", f"Learning from {len(coded)} items coded by people"):
+            bar = _bar(progress, planned_steps(len(coded)), "learning from the coding", "step")
+            feat_vecs, tuned_info = tuned_vectors(
+                texts, coded, codes, seed=seed, use_cache=use_cache, progress=bar.update
+            )
+            bar.close()
+        feat_weight = TUNED_WEIGHT
+
+    def embed(strings: list[str]) -> np.ndarray:
+        v, _ = embed_texts(strings, use_cache=use_cache)
+        return v
+
+    with stage("mapping", "Matching items to the promises"):
+        if coded:
+            feats = feature_matrix(x, feat_vecs, weight=feat_weight)
+            bar = _bar(progress, None, "training", "model")
+            mapping = supervised(
+                feats, codes, coded, seed=seed, progress=bar.update, balance=not tuned_info
+            )
+            bar.close()
+        else:
+            mapping = zero_shot(
+                texts,
+                promises,
+                item_vecs=vecs if semantic else None,
+                embed=embed if semantic else None,
+                feats=feature_matrix(x, vecs if semantic else None),
+                seed=seed,
+            )
+    return mapping, tuned_info
+
+
+def _themes_json(tr: ThemeResult, ids: list[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": th.id,
+            "label": th.label,
+            "keywords": th.keywords,
+            "size": len(th.members),
+            "quotes": [ids[i] for i in th.quotes],
+        }
+        for th in tr.themes
+    ]
+
+
+def _items_json(tr: ThemeResult, ids: list[str], mapping: Mapping | None) -> list[dict[str, Any]]:
+    items = []
+    for i, iid in enumerate(ids):
+        a = tr.assignment[i]
+        if mapping is not None:
+            sc = {c: round(float(mapping.scores[i, j]), 4) for j, c in enumerate(mapping.codes)}
+            asg = list(mapping.assigned[i])
+        else:
+            sc, asg = {}, []
+        items.append(
+            {
+                "id": iid,
+                "theme": tr.themes[a].id if a is not None else None,
+                "scores": sc,
+                "assigned": asg,
+            }
+        )
+    return items
+
+
+def _mapping_json(mapping: Mapping, tuned_info: dict) -> dict[str, Any]:
+    out: dict[str, Any] = {"method": mapping.method, **mapping.info}
+    if tuned_info:
+        out["method"] += "; sentence encoder fine-tuned on the coded items"
+        out["encoder"] = tuned_info
+    return out
+
+
 def analyse(
     ids: Sequence[str],
     texts: Sequence[str],
@@ -72,7 +208,7 @@ def analyse(
     fine-tuning, mapping; messages in plain words), so a background job can show its progress.
     """
     t0 = time.perf_counter()
-    timings: dict[str, float] = {}
+    stage = _Stages(on_stage)
     eng = resolve_engine(engine)
     texts = list(texts)
     ids = list(ids)
@@ -80,123 +216,48 @@ def analyse(
     if n == 0:
         raise InputError("there are no items to theme")
 
-    @contextmanager
-    def stage(name: str, message: str | None = None):
-        if on_stage is not None and message:
-            on_stage(name, message)
-        s = time.perf_counter()
-        yield
-        timings[name] = round(time.perf_counter() - s, 3)
-
     x = None
     if eng == "tfidf" or promises:
         with stage("tfidf"):
             x, _, _ = tfidf_matrix(texts)
-    embed_stats: dict = {}
-    vecs: np.ndarray
     with stage("vectors", f"Reading {n} items"):
-        if eng == "semantic":
-            vecs, embed_stats = embed_texts(
-                texts,
-                use_cache=use_cache,
-                progress=(lambda total: _bar(True, total, "embedding")) if progress else None,
-            )
-        else:
-            vecs = dense_from_tfidf(x, dims=100, seed=seed)
+        vecs, embed_stats = _item_vectors(
+            eng, texts, x, seed=seed, use_cache=use_cache, progress=progress
+        )
     with stage("themes", "Finding themes"):
-        # (the tfidf engine's vectors are latent semantic vectors of the TF-IDF matrix)
         tr = find_themes(vecs, texts, n_themes=n_themes, seed=seed)
 
-    def _embed(strings: list[str]) -> np.ndarray:
-        v, _ = embed_texts(strings, use_cache=use_cache)
-        return v
-
-    mapping = None
+    mapping: Mapping | None = None
     tuned_info: dict = {}
     if promises:
-        codes = [p.code for p in promises]
-        lab_idx: dict[int, list[str]] = {}
-        if labels:
-            pos = {iid: i for i, iid in enumerate(ids)}
-            lab_idx = {pos[i]: cs for i, cs in labels.items() if i in pos}
-            if not lab_idx:
-                raise InputError("none of the labelled ids has text in the input")
-        feat_vecs = vecs if eng == "semantic" else None
-        feat_weight = 1.0
-        coded_promises = {c for cs in lab_idx.values() for c in cs}
-        if eng == "semantic" and len(lab_idx) >= MIN_CODED and len(coded_promises) >= 2:
-            with stage("fine-tuning", f"Learning from {len(lab_idx)} items coded by people"):
-                bar = _bar(
-                    progress, planned_steps(len(lab_idx)), "learning from the coding", "step"
-                )
-                feat_vecs, tuned_info = tuned_vectors(
-                    texts, lab_idx, codes, seed=seed, use_cache=use_cache, progress=bar.update
-                )
-                bar.close()
-            feat_weight = TUNED_WEIGHT
-        with stage("mapping", "Matching items to the promises"):
-            if lab_idx:
-                feats = feature_matrix(x, feat_vecs, weight=feat_weight)
-                bar = _bar(progress, None, "training", "model")
-                mapping = supervised(
-                    feats, codes, lab_idx, seed=seed, progress=bar.update, balance=not tuned_info
-                )
-                bar.close()
-            else:
-                mapping = zero_shot(
-                    texts,
-                    promises,
-                    item_vecs=vecs if eng == "semantic" else None,
-                    embed=_embed if eng == "semantic" else None,
-                    feats=feature_matrix(x, vecs if eng == "semantic" else None),
-                    seed=seed,
-                )
+        mapping, tuned_info = _map_promises(
+            texts,
+            promises,
+            _coded_items(ids, labels),
+            eng=eng,
+            x=x,
+            vecs=vecs,
+            stage=stage,
+            seed=seed,
+            use_cache=use_cache,
+            progress=progress,
+        )
 
-    themes_json = []
-    for th in tr.themes:
-        themes_json.append(
-            {
-                "id": th.id,
-                "label": th.label,
-                "keywords": th.keywords,
-                "size": len(th.members),
-                "quotes": [ids[i] for i in th.quotes],
-            }
-        )
-    items_json = []
-    for i in range(n):
-        a = tr.assignment[i]
-        if mapping is not None:
-            sc = {c: round(float(mapping.scores[i, j]), 4) for j, c in enumerate(mapping.codes)}
-            asg = list(mapping.assigned[i])
-        else:
-            sc, asg = {}, []
-        items_json.append(
-            {
-                "id": ids[i],
-                "theme": tr.themes[a].id if a is not None else None,
-                "scores": sc,
-                "assigned": asg,
-            }
-        )
     left = sum(1 for a in tr.assignment if a is None)
-    out = {
+    out: dict[str, Any] = {
         "engine": eng,
         "seconds": round(time.perf_counter() - t0, 3),
-        "themes": themes_json,
-        "items": items_json,
+        "themes": _themes_json(tr, ids),
+        "items": _items_json(tr, ids, mapping),
         "outlier_share": round(left / n, 4),
         "model": MODEL_NAME if eng == "semantic" else "tfidf word 1-2 + char 2-5 grams",
         "seed": seed,
-        "timings": timings,
+        "timings": stage.timings,
     }
     if embed_stats:
         out["embeddings"] = embed_stats
     if mapping is not None:
-        out["mapping"] = {"method": mapping.method, **mapping.info}
-        if tuned_info:
-            out["mapping"]["method"] += "; sentence encoder fine-tuned on the coded items"
-            out["mapping"]["encoder"] = tuned_info
+        out["mapping"] = _mapping_json(mapping, tuned_info)
     return out
 
 

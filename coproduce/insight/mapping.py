@@ -69,6 +69,56 @@ SELF_TRAIN_MIN_ITEMS = 200
 SELF_TRAIN_SHARPNESS = 3.0
 
 
+def _embedding_similarity(promises, item_vecs: np.ndarray, embed) -> np.ndarray:
+    """Cosine of each item with each promise's closest wording (title, title + description,
+    each phrase of the description)."""
+    protos = [promise_prototypes(p) for p in promises]
+    flat = [t for ps in protos for t in ps]
+    owner = np.array([j for j, ps in enumerate(protos) for _ in ps])
+    all_sims = item_vecs @ embed(flat).T
+    return np.stack([all_sims[:, owner == j].max(axis=1) for j in range(len(promises))], axis=1)
+
+
+def _tfidf_similarity(texts: Sequence[str], promises) -> np.ndarray:
+    """Cosine of word TF-IDF vectors, averaged with character overlap (which catches plurals and
+    spelling variants), fitted on the items and the promise wording together."""
+    ptexts = promise_texts(promises)
+    vec = TfidfVectorizer(
+        sublinear_tf=True, token_pattern=TOKEN, stop_words="english", ngram_range=(1, 1)
+    )
+    try:
+        m = vec.fit_transform(list(texts) + ptexts)
+        sims = (m[: len(texts)] @ m[len(texts) :].T).toarray()
+    except ValueError:
+        sims = np.zeros((len(texts), len(promises)))
+    cvec = TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(3, 5))
+    try:
+        mc = cvec.fit_transform(list(texts) + ptexts)
+        sims = 0.5 * sims + 0.5 * (mc[: len(texts)] @ mc[len(texts) :].T).toarray()
+    except ValueError:
+        pass
+    return sims
+
+
+def _zero_shot_picks(
+    i: int,
+    scores: np.ndarray,
+    sims: np.ndarray,
+    rank: np.ndarray | None,
+    relevant: np.ndarray,
+    near: float,
+) -> list[int]:
+    """The promises item i is assigned: its best, plus any nearly as strong (by the learned
+    ranking when there is one, else by similarity within ``near``); none if not relevant."""
+    j = int(np.argmax(scores[i]))
+    if not relevant[i] or scores[i, j] < 0.5:
+        return []
+    if rank is not None:
+        return [c for c in np.argsort(-rank[i]) if scores[i, c] >= 0.5 and rank[i, c] >= 0.75]
+    s = sims[i]
+    return [c for c in np.argsort(-s) if scores[i, c] >= 0.5 and s[c] >= s[j] - near]
+
+
 def zero_shot(
     texts: Sequence[str],
     promises,
@@ -97,32 +147,11 @@ def zero_shot(
     codes = [p.code for p in promises]
     k = len(promises)
     if item_vecs is not None and embed is not None:
-        protos = [promise_prototypes(p) for p in promises]
-        flat = [t for ps in protos for t in ps]
-        owner = np.array([j for j, ps in enumerate(protos) for _ in ps])
-        pv = embed(flat)
-        all_sims = item_vecs @ pv.T
-        sims = np.stack([all_sims[:, owner == j].max(axis=1) for j in range(k)], axis=1)
+        sims = _embedding_similarity(promises, item_vecs, embed)
         center, width = 0.22, 0.05
         method = "zero-shot: sentence-embedding similarity to promise wording"
     else:
-        ptexts = promise_texts(promises)
-        vec = TfidfVectorizer(
-            sublinear_tf=True, token_pattern=TOKEN, stop_words="english", ngram_range=(1, 1)
-        )
-        try:
-            m = vec.fit_transform(list(texts) + ptexts)
-            xi, xp = m[: len(texts)], m[len(texts) :]
-            sims = (xi @ xp.T).toarray()
-        except ValueError:
-            sims = np.zeros((len(texts), len(promises)))
-        # character overlap catches plurals and spelling variants
-        cvec = TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(3, 5))
-        try:
-            mc = cvec.fit_transform(list(texts) + ptexts)
-            sims = 0.5 * sims + 0.5 * (mc[: len(texts)] @ mc[len(texts) :].T).toarray()
-        except ValueError:
-            pass
+        sims = _tfidf_similarity(texts, promises)
         center, width = 0.12, 0.03
         method = "zero-shot: TF-IDF similarity to promise wording"
     scores = _sigmoid((sims - center) / width)
@@ -131,6 +160,7 @@ def zero_shot(
     relevant = best >= center
     info: dict = {"center": center, "width": width, "self_trained_on": 0}
     learned = _self_train(sims, relevant, feats, seed) if feats is not None else None
+    rank = None
     if learned is not None:
         dec, seeds = learned
         # how strongly each promise is preferred for the item, 1 for the top one
@@ -139,19 +169,11 @@ def zero_shot(
         scores = rank * gate[:, None]
         info["self_trained_on"] = int(seeds)
         method += ", then a model trained on the clearest matches"
-    wnear = width if margin is None else margin
-    assigned: list[list[str]] = []
-    for i in range(n):
-        j = int(np.argmax(scores[i]))
-        if not relevant[i] or scores[i, j] < 0.5:
-            assigned.append([])
-            continue
-        if learned is not None:  # plus promises the learned model nearly prefers as much
-            picks = [c for c in np.argsort(-rank[i]) if scores[i, c] >= 0.5 and rank[i, c] >= 0.75]
-        else:
-            s = sims[i]
-            picks = [c for c in np.argsort(-s) if scores[i, c] >= 0.5 and s[c] >= s[j] - wnear]
-        assigned.append([codes[c] for c in picks])
+    near = width if margin is None else margin
+    assigned = [
+        [codes[c] for c in _zero_shot_picks(i, scores, sims, rank, relevant, near)]
+        for i in range(n)
+    ]
     return Mapping(codes, scores, assigned, method, info)
 
 
@@ -208,6 +230,79 @@ def _fit(x, y: np.ndarray, seed: int, C: float = 0.3):
     return clf
 
 
+def _label_matrix(rows: Sequence[Sequence[str]], cidx: dict[str, int]) -> np.ndarray:
+    """One row per item, one column per promise: 1 where the item is coded to it."""
+    y = np.zeros((len(rows), len(cidx)), dtype=np.int8)
+    for r, cs in enumerate(rows):
+        for c in cs:
+            y[r, cidx[c]] = 1
+    return y
+
+
+def _cv_folds(ymat: np.ndarray) -> int:
+    """Folds for cross-validation: up to 5 (3 for large codings), no more than the smallest
+    promise has coded items; 0 (no cross-validation) below 4 coded items."""
+    n_train = ymat.shape[0]
+    if n_train < 4:
+        return 0
+    per_promise = ymat.sum(axis=0)
+    folds = min(5, max(2, int(per_promise[per_promise > 0].min())))
+    return min(folds, 3 if n_train > 2000 else 5)
+
+
+def _cross_validated(
+    xt: sp.csr_matrix,
+    ymat: np.ndarray,
+    folds: int,
+    seed: int,
+    ex: sp.csr_matrix | None,
+    ey: np.ndarray | None,
+    progress,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Held-out decision values for the coded items, and which items have one."""
+    dec_cv = np.zeros(ymat.shape)
+    have_cv = np.zeros(ymat.shape[0], dtype=bool)
+    if folds < 2:
+        return dec_cv, have_cv
+    kf = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    for a, b in kf.split(np.arange(ymat.shape[0])):
+        dec_cv[b] = _decision(xt[a], ymat[a], xt[b], seed, ex, ey)
+        have_cv[b] = True
+        if progress:
+            progress(1)
+    return dec_cv, have_cv
+
+
+def _calibrate(
+    dec_cv: np.ndarray, have_cv: np.ndarray, ymat: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per promise: Platt scaling (slope, intercept) of the held-out decision values and the
+    probability threshold with the best F1; a fixed slope of 2 and 0.5 where too little is known."""
+    k = ymat.shape[1]
+    slopes, intercepts = np.full(k, 2.0), np.zeros(k)
+    thresholds = np.full(k, 0.5)
+    for j in range(k):
+        yj = ymat[have_cv, j]
+        dj = dec_cv[have_cv, j]
+        if have_cv.sum() >= 4 and 0 < yj.sum() < len(yj):
+            lr = LogisticRegression(C=1e4, max_iter=1000)
+            lr.fit(dj.reshape(-1, 1), yj)
+            slopes[j], intercepts[j] = float(lr.coef_[0, 0]), float(lr.intercept_[0])
+            thresholds[j] = _best_threshold(_sigmoid(slopes[j] * dj + intercepts[j]), yj)
+    return slopes, intercepts, thresholds
+
+
+def _supervised_picks(
+    s: np.ndarray, *, single: bool, prior: np.ndarray, thresholds: np.ndarray
+) -> list[int]:
+    """One item's promises: the best weighted one when every coded item has one code, else
+    every promise over its threshold (at least the best)."""
+    if single:
+        return [int(np.argmax(s * prior))]
+    picks = [j for j in np.argsort(-s) if s[j] >= thresholds[j]]
+    return picks or [int(np.argmax(s))]
+
+
 def supervised(
     x: sp.csr_matrix,
     codes: list[str],
@@ -232,71 +327,41 @@ def supervised(
     n, k = x.shape[0], len(codes)
     cidx = {c: j for j, c in enumerate(codes)}
     tr = np.array(sorted(labels))
-    ymat = np.zeros((len(tr), k), dtype=np.int8)
-    for r, i in enumerate(tr):
-        for c in labels[int(i)]:
-            ymat[r, cidx[c]] = 1
+    ymat = _label_matrix([labels[int(i)] for i in tr], cidx)
     single = bool((ymat.sum(axis=1) == 1).all())
     xt = x[tr]
-    if extra_x is not None and extra_y is not None:
-        ey = np.zeros((extra_x.shape[0], k), dtype=np.int8)
-        for r, c in enumerate(extra_y):
-            ey[r, cidx[c]] = 1
+    ey = (
+        _label_matrix([[c] for c in extra_y], cidx)
+        if extra_x is not None and extra_y is not None
+        else None
+    )
+    ex = extra_x if ey is not None else None
     # cross-validated decision values -> Platt scaling + thresholds (on the training data only)
-    folds = min(5, max(2, int(ymat.sum(axis=0)[ymat.sum(axis=0) > 0].min()))) if len(tr) >= 4 else 0
-    folds = min(folds, 3 if len(tr) > 2000 else 5)
-    dec_cv = np.zeros((len(tr), k))
-    have_cv = np.zeros(len(tr), dtype=bool)
-    if folds >= 2:
-        kf = KFold(n_splits=folds, shuffle=True, random_state=seed)
-        for a, b in kf.split(tr):
-            d = _decision(xt[a], ymat[a], xt[b], seed, extra_x, ey if extra_x is not None else None)
-            dec_cv[b] = d
-            have_cv[b] = True
-            if progress:
-                progress(1)
-    platt: list[tuple[float, float]] = []
-    thresholds = np.full(k, 0.5)
-    for j in range(k):
-        yj = ymat[have_cv, j]
-        dj = dec_cv[have_cv, j]
-        if have_cv.sum() >= 4 and 0 < yj.sum() < len(yj):
-            lr = LogisticRegression(C=1e4, max_iter=1000)
-            lr.fit(dj.reshape(-1, 1), yj)
-            a_, b_ = float(lr.coef_[0, 0]), float(lr.intercept_[0])
-            p = _sigmoid(a_ * dj + b_)
-            thresholds[j] = _best_threshold(p, yj)
-        else:
-            a_, b_ = 2.0, 0.0
-        platt.append((a_, b_))
-    d_all = _decision(xt, ymat, x, seed, extra_x, ey if extra_x is not None else None)
+    folds = _cv_folds(ymat)
+    dec_cv, have_cv = _cross_validated(xt, ymat, folds, seed, ex, ey, progress)
+    slopes, intercepts, thresholds = _calibrate(dec_cv, have_cv, ymat)
+    d_all = _decision(xt, ymat, x, seed, ex, ey)
     if progress:
         progress(1)
-    a_arr = np.array([p[0] for p in platt])
-    b_arr = np.array([p[1] for p in platt])
-    scores = _sigmoid(d_all * a_arr + b_arr)
+    scores = _sigmoid(d_all * slopes + intercepts)
     prior = np.ones(k)
     if single and have_cv.sum() >= 50 and balance:
-        p_cv = _sigmoid(dec_cv[have_cv] * a_arr + b_arr)
+        p_cv = _sigmoid(dec_cv[have_cv] * slopes + intercepts)
         prior = _balance_weights(p_cv, ymat[have_cv].argmax(axis=1))
-    assigned: list[list[str]] = []
-    for i in range(n):
-        if i in labels:
-            assigned.append(list(labels[i]))
-            continue
-        s = scores[i]
-        if single:
-            picks = [int(np.argmax(s * prior))]
-        else:
-            picks = [j for j in np.argsort(-s) if s[j] >= thresholds[j]]
-            if not picks:
-                picks = [int(np.argmax(s))]
-        assigned.append([codes[j] for j in picks])
-    for i, cs in labels.items():
+    assigned = [
+        list(labels[i])
+        if i in labels
+        else [
+            codes[j]
+            for j in _supervised_picks(scores[i], single=single, prior=prior, thresholds=thresholds)
+        ]
+        for i in range(n)
+    ]
+    for i, cs in labels.items():  # coded items keep their coding, with certainty
         scores[i] = 0.0
         for c in cs:
             scores[i, cidx[c]] = 1.0
-    info = {
+    info: dict = {
         "trained_on": int(len(tr)),
         "cv_folds": int(folds),
         "single_label": single,

@@ -248,6 +248,100 @@ def _quotes(idx: np.ndarray, sims: np.ndarray, vecs: np.ndarray, texts: Sequence
     return chosen
 
 
+def _unique_texts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Identical comments ("Nothing.", "No") are clustered once, weighted by how often they
+    occur. Returns (first item of each distinct text, each item's distinct text, weights)."""
+    n = len(texts)
+    first: dict[str, int] = {}
+    inverse = np.empty(n, dtype=int)
+    for i, t in enumerate(texts):
+        inverse[i] = first.setdefault(" ".join(t.lower().split()), len(first))
+    uidx = np.empty(len(first), dtype=int)
+    seen_u: set[int] = set()
+    for i in range(n):
+        j = int(inverse[i])
+        if j not in seen_u:
+            seen_u.add(j)
+            uidx[j] = i
+    weights = np.bincount(inverse, minlength=len(uidx)).astype(np.float64)
+    return uidx, inverse, weights
+
+
+def _cluster(v: np.ndarray, texts: Sequence[str], k: int, seed: int) -> tuple[np.ndarray, int]:
+    """Each item's cluster (k-means on the distinct texts, smoothed by their neighbours when
+    there are enough), and the number of clusters (no more than the distinct texts)."""
+    uidx, inverse, weights = _unique_texts(texts)
+    vu = v[uidx]
+    k = max(1, min(k, len(uidx)))
+    nu = len(uidx)
+    feat = _knn_smooth(vu, k=int(np.clip(nu / 200, 3, 15))) if nu >= 40 else vu
+    if k == 1:
+        return np.zeros(len(texts), dtype=int), k
+    km = KMeans(n_clusters=k, n_init=1, random_state=seed)
+    return km.fit_predict(feat.astype(np.float64), sample_weight=weights)[inverse], k
+
+
+def _centroids(v: np.ndarray, assign: np.ndarray, k: int) -> np.ndarray:
+    """Cluster centres in the original (unsmoothed) space, L2-normalised."""
+    cents = np.zeros((k, v.shape[1]), dtype=np.float32)
+    for c in range(k):
+        m = assign == c
+        if m.any():
+            cents[c] = v[m].mean(axis=0)
+    return normalize(cents)
+
+
+def _left_out(
+    sims: np.ndarray, assign: np.ndarray, k: int, *, outlier_share: float, min_size: int
+) -> np.ndarray:
+    """Items left out of every theme: the share least like their theme, and the members of
+    themes smaller than ``min_size`` (only from 20 items up)."""
+    n = len(assign)
+    left_out = np.zeros(n, dtype=bool)
+    if n >= 20 and outlier_share > 0:
+        cut = np.quantile(sims, outlier_share)
+        left_out |= sims < cut
+    sizes = Counter(assign[~left_out].tolist())
+    small = [c for c in range(k) if sizes.get(c, 0) < min_size] if n >= 20 else []
+    for c in small:
+        left_out |= assign == c
+    return left_out
+
+
+def _by_size(a: np.ndarray, k: int) -> tuple[np.ndarray, dict[int, int]]:
+    """Number the themes left largest first (-1 stays left out); returns the new numbers and
+    old -> new."""
+    live = [c for c in range(k) if (a == c).any()]
+    remap = {c: j for j, c in enumerate(sorted(live, key=lambda c: (-(a == c).sum(), c)))}
+    return np.array([remap.get(int(x), -1) if x >= 0 else -1 for x in a]), remap
+
+
+def _describe(
+    a2: np.ndarray, centres: list[np.ndarray], v: np.ndarray, texts: Sequence[str]
+) -> list[Theme]:
+    """Each theme's keywords, a label no other theme has, and representative quotes."""
+    toks = [
+        [w for w in _WORD.findall(t.lower()) if w not in STOPWORDS and len(w) > 1] for t in texts
+    ]
+    scores = _ctfidf(toks, a2, len(centres))
+    lower_seen = {w for t in texts for w in _WORD.findall(t) if w.islower()}
+    themes: list[Theme] = []
+    used_labels: set[str] = set()
+    for j, cen in enumerate(centres):
+        idx = np.where(a2 == j)[0]
+        s = v[idx] @ cen
+        kws = _keywords(scores[j])
+        central = [texts[i] for i in idx[np.argsort(-s, kind="stable")][:40]]
+        label = _label(central, scores[j], kws, lower_seen, taken=used_labels)
+        if label in used_labels:  # no other phrase fits: tell them apart by a keyword
+            extra = next((w for w in kws if w not in label), None)
+            label = f"{label} ({extra})" if extra else f"{label} ({j + 1})"
+        used_labels.add(label)
+        q = _quotes(idx, s, v, texts, n=5)
+        themes.append(Theme(f"t{j + 1}", label, kws, idx.tolist(), q, cen))
+    return themes
+
+
 def find_themes(
     vecs: np.ndarray,
     texts: Sequence[str],
@@ -269,73 +363,18 @@ def find_themes(
     v = normalize(vecs - vecs.mean(axis=0)) if n > 2 else normalize(vecs)
     v = v.astype(np.float32)
     k = n_themes if n_themes else auto_k(n)
-    k = max(1, min(k, n))
-    # identical comments ("Nothing.", "No") are clustered once, weighted by how often they occur
-    norm_txt = [" ".join(t.lower().split()) for t in texts]
-    first: dict[str, int] = {}
-    inverse = np.empty(n, dtype=int)
-    for i, t in enumerate(norm_txt):
-        inverse[i] = first.setdefault(t, len(first))
-    uidx = np.empty(len(first), dtype=int)
-    seen_u: set[int] = set()
-    for i in range(n):
-        j = int(inverse[i])
-        if j not in seen_u:
-            seen_u.add(j)
-            uidx[j] = i
-    weights = np.bincount(inverse, minlength=len(uidx)).astype(np.float64)
-    vu = v[uidx]
-    k = max(1, min(k, len(uidx)))
-    nu = len(uidx)
-    feat = _knn_smooth(vu, k=int(np.clip(nu / 200, 3, 15))) if nu >= 40 else vu
-    if k == 1:
-        assign = np.zeros(n, dtype=int)
-    else:
-        km = KMeans(n_clusters=k, n_init=1, random_state=seed)
-        assign = km.fit_predict(feat.astype(np.float64), sample_weight=weights)[inverse]
-    # centroids in the original (unsmoothed) space
-    cents = np.zeros((k, v.shape[1]), dtype=np.float32)
-    for c in range(k):
-        m = assign == c
-        if m.any():
-            cents[c] = v[m].mean(axis=0)
-    cents = normalize(cents)
+    assign, k = _cluster(v, texts, max(1, min(k, n)), seed)
+    cents = _centroids(v, assign, k)
     sims = np.einsum("ij,ij->i", v, cents[assign])
-    min_size = min_size if min_size is not None else max(3, int(0.002 * n))
-    left_out = np.zeros(n, dtype=bool)
-    if n >= 20 and outlier_share > 0:
-        cut = np.quantile(sims, outlier_share)
-        left_out |= sims < cut
-    sizes = Counter(assign[~left_out].tolist())
-    small = [c for c in range(k) if sizes.get(c, 0) < min_size] if n >= 20 else []
-    for c in small:
-        left_out |= assign == c
-    a = np.where(left_out, -1, assign)
-    # tokenise once for labels
-    toks = [
-        [w for w in _WORD.findall(t.lower()) if w not in STOPWORDS and len(w) > 1] for t in texts
-    ]
-    live = [c for c in range(k) if (a == c).any()]
-    remap = {c: j for j, c in enumerate(sorted(live, key=lambda c: (-(a == c).sum(), c)))}
-    a2 = np.array([remap.get(int(x), -1) if x >= 0 else -1 for x in a])
-    kk = len(remap)
-    scores = _ctfidf(toks, a2, kk)
-    lower_seen = {w for t in texts for w in _WORD.findall(t) if w.islower()}
-    themes: list[Theme] = []
-    used_labels: set[str] = set()
-    for j in range(kk):
-        idx = np.where(a2 == j)[0]
-        c_old = [c for c, jj in remap.items() if jj == j][0]
-        cen = cents[c_old]
-        s = v[idx] @ cen
-        kws = _keywords(scores[j])
-        central = [texts[i] for i in idx[np.argsort(-s, kind="stable")][:40]]
-        label = _label(central, scores[j], kws, lower_seen, taken=used_labels)
-        if label in used_labels:  # no other phrase fits: tell them apart by a keyword
-            extra = next((w for w in kws if w not in label), None)
-            label = f"{label} ({extra})" if extra else f"{label} ({j + 1})"
-        used_labels.add(label)
-        q = _quotes(idx, s, v, texts, n=5)
-        themes.append(Theme(f"t{j + 1}", label, kws, idx.tolist(), q, cen))
+    left_out = _left_out(
+        sims,
+        assign,
+        k,
+        outlier_share=outlier_share,
+        min_size=min_size if min_size is not None else max(3, int(0.002 * n)),
+    )
+    a2, remap = _by_size(np.where(left_out, -1, assign), k)
+    old_of = {j: c for c, j in remap.items()}
+    themes = _describe(a2, [cents[old_of[j]] for j in range(len(remap))], v, texts)
     assignment = [int(x) if x >= 0 else None for x in a2]
     return ThemeResult(themes, assignment, k)

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coproduce.core.audit import audit_record
+from coproduce.core.changes import apply_changes
 from coproduce.meetings.models import (
     Attendance,
     CalendarFeed,
@@ -287,8 +288,7 @@ def venue_save(
 ) -> Venue:
     created = venue is None
     venue = venue or Venue()
-    for name, value in data.items():
-        setattr(venue, name, value)
+    apply_changes(venue, data)
     venue.full_clean()
     venue.save()
     audit_record(
@@ -307,8 +307,7 @@ def room_save(
 ) -> Room:
     created = room is None
     room = room or Room(venue=venue)
-    for name, value in data.items():
-        setattr(room, name, value)
+    apply_changes(room, data)
     room.full_clean()
     room.save()
     audit_record(

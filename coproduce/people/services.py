@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coproduce.core.audit import audit_record
+from coproduce.core.changes import apply_changes
 from coproduce.people.models import Interest, InterestStatus, Involvement, Person
 
 STALE_MESSAGE = (
@@ -59,9 +60,7 @@ def person_update(
     if expected_version and current.updated_at.isoformat() != expected_version:
         raise StaleEdit(STALE_MESSAGE)
     before_consent = current.contact_consent
-    changed = [name for name, value in data.items() if getattr(current, name) != value]
-    for name, value in data.items():
-        setattr(current, name, value)
+    changed = apply_changes(current, data)
     if not changed:
         return current
     _consent_stamp(current, before=before_consent)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coproduce.core.audit import audit_record
+from coproduce.core.changes import apply_changes
 from coproduce.people.models import Person
 from coproduce.projects.models import (
     Decision,
@@ -20,13 +21,6 @@ from coproduce.projects.models import (
     Stage,
     SupportRequest,
 )
-
-
-def _apply(obj: Any, data: dict[str, Any]) -> list[str]:
-    changed = [name for name, value in data.items() if getattr(obj, name) != value]
-    for name, value in data.items():
-        setattr(obj, name, value)
-    return changed
 
 
 @transaction.atomic
@@ -49,7 +43,7 @@ def project_create(*, data: dict[str, Any], owner: Any, actor: Any, request: Any
 def project_update(
     *, project: Project, data: dict[str, Any], actor: Any, request: Any = None
 ) -> Project:
-    changed = _apply(project, data)
+    changed = apply_changes(project, data)
     if changed:
         project.full_clean()
         project.save(update_fields=[*changed, "updated_at"])
@@ -75,7 +69,7 @@ def stage_save(
     if stage is None:
         position = project.stages.count()
         stage = Stage(project=project, position=position)
-    _apply(stage, data)
+    apply_changes(stage, data)
     stage.full_clean()
     stage.save()
     audit_record(
@@ -169,7 +163,7 @@ def decision_record(
     creating = decision is None
     if decision is None:
         decision = Decision(project=project, recorded_by=actor)
-    _apply(decision, data)
+    apply_changes(decision, data)
     if decision.feedback.strip() and decision.feedback_on is None:
         decision.feedback_on = timezone.localdate()
     decision.full_clean()

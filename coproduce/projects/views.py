@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -44,6 +45,28 @@ def _get_project_for_user(request: HttpRequest, pk: int, *, manage: bool = False
     elif not selectors.user_can_see_project(request.user, project):
         raise PermissionDenied
     return project
+
+
+def _saved(request: HttpRequest, project: Project, message: str) -> HttpResponse:
+    """After a change from one of the project's forms: say so, and go back to the project."""
+    messages.success(request, message)
+    return redirect("projects:detail", pk=project.pk)
+
+
+def _form_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    title: str,
+    project: Project | None = None,
+    intro: str = "",
+) -> HttpResponse:
+    """The shared one-form page (projects/form.html)."""
+    return render(
+        request,
+        "projects/form.html",
+        {"form": form, "title": title, "project": project, "intro": intro},
+    )
 
 
 @login_required
@@ -120,9 +143,8 @@ def project_create(request: HttpRequest) -> HttpResponse:
         project = services.project_create(
             data=form.cleaned_data, owner=request.user, actor=request.user, request=request
         )
-        messages.success(request, f"Project “{project.title}” has been created.")
-        return redirect("projects:detail", pk=project.pk)
-    return render(request, "projects/form.html", {"form": form, "title": "Start a project"})
+        return _saved(request, project, f"Project “{project.title}” has been created.")
+    return _form_page(request, form, title="Start a project")
 
 
 @login_required
@@ -133,13 +155,8 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.project_update(
             project=project, data=form.cleaned_data, actor=request.user, request=request
         )
-        messages.success(request, "The project has been updated.")
-        return redirect("projects:detail", pk=project.pk)
-    return render(
-        request,
-        "projects/form.html",
-        {"form": form, "title": "Change the project", "project": project},
-    )
+        return _saved(request, project, "The project has been updated.")
+    return _form_page(request, form, title="Change the project", project=project)
 
 
 @login_required
@@ -150,17 +167,13 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
         services.project_update(
             project=project, data=form.cleaned_data, actor=request.user, request=request
         )
-        messages.success(request, "The team's own assessment has been saved.")
-        return redirect("projects:detail", pk=project.pk)
-    return render(
+        return _saved(request, project, "The team's own assessment has been saved.")
+    return _form_page(
         request,
-        "projects/form.html",
-        {
-            "form": form,
-            "title": "Where does the team think this project stands?",
-            "project": project,
-            "intro": "Be honest: the page shows your view next to what the decision log measures.",
-        },
+        form,
+        title="Where does the team think this project stands?",
+        project=project,
+        intro="Be honest: the page shows your view next to what the decision log measures.",
     )
 
 
@@ -177,18 +190,14 @@ def stage_edit(request: HttpRequest, pk: int, stage_pk: int | None = None) -> Ht
             actor=request.user,
             request=request,
         )
-        messages.success(request, "The stage has been saved.")
-        return redirect("projects:detail", pk=project.pk)
-    return render(
+        return _saved(request, project, "The stage has been saved.")
+    return _form_page(
         request,
-        "projects/form.html",
-        {
-            "form": form,
-            "project": project,
-            "title": "Change a stage" if stage else "Add a stage",
-            "intro": "Stages have target dates. They can move: volunteers are not staff, and "
-            "nothing is blocked when a date passes.",
-        },
+        form,
+        title="Change a stage" if stage else "Add a stage",
+        project=project,
+        intro="Stages have target dates. They can move: volunteers are not staff, and "
+        "nothing is blocked when a date passes.",
     )
 
 
@@ -207,18 +216,14 @@ def decision_edit(request: HttpRequest, pk: int, decision_pk: int | None = None)
             actor=request.user,
             request=request,
         )
-        messages.success(request, "The decision has been recorded.")
-        return redirect("projects:detail", pk=project.pk)
-    return render(
+        return _saved(request, project, "The decision has been recorded.")
+    return _form_page(
         request,
-        "projects/form.html",
-        {
-            "form": form,
-            "project": project,
-            "title": "Change a decision" if decision else "Record a decision",
-            "intro": "Record every significant decision: who made it, what tenants said and how "
-            'it counted, and how you told them ("you said, we did").',
-        },
+        form,
+        title="Change a decision" if decision else "Record a decision",
+        project=project,
+        intro="Record every significant decision: who made it, what tenants said and how "
+        'it counted, and how you told them ("you said, we did").',
     )
 
 
@@ -297,8 +302,7 @@ def staff_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "The staff team has been updated.")
-            return redirect("projects:detail", pk=project.pk)
+            return _saved(request, project, "The staff team has been updated.")
     return render(
         request,
         "projects/staff_add.html",
@@ -346,15 +350,12 @@ def support_create(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, "Thank you. The involvement team will get back to you.")
         return redirect("projects:support_list")
-    return render(
+    return _form_page(
         request,
-        "projects/form.html",
-        {
-            "form": form,
-            "title": "Ask for help to co-produce something",
-            "intro": "Tell the involvement team what you would like to co-produce with tenants. "
-            "The earlier you ask, the more tenants can shape it.",
-        },
+        form,
+        title="Ask for help to co-produce something",
+        intro="Tell the involvement team what you would like to co-produce with tenants. "
+        "The earlier you ask, the more tenants can shape it.",
     )
 
 

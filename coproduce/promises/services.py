@@ -265,6 +265,7 @@ def _apply(proposal: Proposal, *, person: Person | None, user: Any) -> str:
         )
         _version(promise, note=note, person=person, user=user, proposal=proposal)
     elif proposal.kind == ProposalKind.REWORD:
+        assert proposal.promise_id is not None  # a rewording always names its promise
         promise = Promise.objects.select_for_update().get(pk=proposal.promise_id)
         promise.title, promise.wording = proposal.title, proposal.wording
         promise.in_practice = proposal.in_practice or promise.in_practice
@@ -272,6 +273,7 @@ def _apply(proposal: Proposal, *, person: Person | None, user: Any) -> str:
         promise.save(update_fields=["title", "wording", "in_practice", "version", "updated_at"])
         _version(promise, note=note, person=person, user=user, proposal=proposal)
     elif proposal.kind == ProposalKind.DROP:
+        assert proposal.promise_id is not None  # so does a drop
         Promise.objects.filter(pk=proposal.promise_id).update(dropped=True)
     elif proposal.kind in (ProposalKind.MERGE, ProposalKind.SPLIT):
         first = proposal.promise

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from coproduce.core.audit import audit_record
+from coproduce.core.changes import apply_changes
 from coproduce.meetings.models import Attendance, TimeGiven
 from coproduce.people.models import Person, RewardPreference
 from coproduce.projects.models import Project
@@ -46,13 +47,6 @@ PREFERENCE_TO_FORM = {
     RewardPreference.DONATION: RewardForm.DONATION,
     RewardPreference.NONE: RewardForm.NONE,
 }
-
-
-def _apply(obj: Any, data: dict[str, Any]) -> list[str]:
-    changed = [name for name, value in data.items() if getattr(obj, name) != value]
-    for name, value in data.items():
-        setattr(obj, name, value)
-    return changed
 
 
 @transaction.atomic
@@ -93,7 +87,7 @@ def offer_save(
     # then finds and updates the offer the first made (never a duplicate-key error).
     Project.objects.select_for_update().filter(pk=project.pk).first()
     offer = RewardOffer.objects.filter(project=project).first() or RewardOffer(project=project)
-    changed = _apply(offer, data)
+    changed = apply_changes(offer, data)
     offer.rate = to_money(offer.rate)
     offer.updated_by = actor
     offer.full_clean()
@@ -133,7 +127,7 @@ def choice_save(
         data["lower_cap"] = None
     elif data.get("lower_cap") is not None:
         data["lower_cap"] = to_money(data["lower_cap"])
-    changed = _apply(choice, data)
+    changed = apply_changes(choice, data)
     choice.updated_by = actor
     choice.full_clean()
     choice.save()
@@ -190,6 +184,118 @@ def _new_line(
     )
 
 
+class _Source(NamedTuple):
+    """One contribution that may earn a reward line: who, when, how long, and from what row."""
+
+    key: str
+    person: Person
+    on: dt.date
+    minutes: int
+    description: str
+    source: dict[str, Any]
+
+
+def _sources(offer: RewardOffer) -> list[_Source]:
+    """What the offer rewards: session attendance and/or time given, since it applies."""
+    found: list[_Source] = []
+    if offer.rewards_sessions:
+        for att in Attendance.objects.filter(
+            meeting__project=offer.project, meeting__starts_at__date__gte=offer.applies_from
+        ).select_related("meeting", "person"):
+            found.append(
+                _Source(
+                    f"attendance:{att.pk}",
+                    att.person,
+                    timezone.localdate(att.meeting.starts_at),
+                    att.minutes,
+                    f"Session: {att.meeting.title}",
+                    {"attendance": att},
+                )
+            )
+    if offer.rewards_time_given:
+        for tg in TimeGiven.objects.filter(
+            project=offer.project, on__gte=offer.applies_from
+        ).select_related("person"):
+            found.append(
+                _Source(
+                    f"time:{tg.pk}",
+                    tg.person,
+                    tg.on,
+                    tg.minutes,
+                    f"Time given: {tg.what}",
+                    {"time_given": tg},
+                )
+            )
+    if offer.rate_basis == RateBasis.FIXED:
+        return _first_per_person(offer, found)
+    return found
+
+
+def _first_per_person(offer: RewardOffer, found: list[_Source]) -> list[_Source]:
+    """One fixed amount per person for the project, dated at their first contribution."""
+    firsts: dict[int, _Source] = {}
+    for item in sorted(found, key=lambda c: c.on):
+        firsts.setdefault(item.person.pk, item)
+    return [
+        _Source(
+            f"fixed:{offer.project_id}:{pid}",
+            c.person,
+            c.on,
+            c.minutes,
+            f"Taking part in {offer.project.title}",
+            {},
+        )
+        for pid, c in firsts.items()
+    ]
+
+
+def _offer_lines(offer: RewardOffer, waiting: set[int]) -> list[RewardLine]:
+    """New (unsaved) lines for the offer's sources that have none yet.
+
+    Adds to ``waiting`` the people skipped because they have not chosen a reward form."""
+    sources = _sources(offer)
+    existing = set(
+        RewardLine.objects.filter(
+            source_key__in=[c.key for c in sources], generation=0
+        ).values_list("source_key", flat=True)
+    )
+    choices = {
+        c.person_id: c
+        for c in RewardChoice.objects.filter(person_id__in={c.person.pk for c in sources})
+    }
+    lines = []
+    for item in sources:
+        if item.key in existing:
+            continue
+        if item.person.processing_restricted or item.person.erased_at is not None:
+            continue  # restricted or erased (privacy app): accrual paused
+        choice = choices.get(item.person.pk)
+        if choice is None:
+            waiting.add(item.person.pk)
+            continue
+        lines.append(
+            _new_line(
+                offer=offer,
+                person=item.person,
+                choice=choice,
+                key=item.key,
+                on=item.on,
+                minutes=item.minutes,
+                description=item.description,
+                **item.source,
+            )
+        )
+    return lines
+
+
+def _mark_warnings(lines: list[RewardLine]) -> None:
+    warnings = selectors.warnings_for_lines(lines, kind=EntryKind.ACCRUED)
+    for line in lines:
+        found = warnings.get(-id(line))
+        if found:
+            line.warning = found[0][:300]
+
+
 @transaction.atomic
 def rewards_accrue(
     *, actor: Any = None, project: Project | None = None, request: Any = None
@@ -203,91 +309,9 @@ def rewards_accrue(
     offers = RewardOffer.objects.select_for_update().select_related("project")
     if project is not None:
         offers = offers.filter(project=project)
-    created, waiting = 0, set()
-    new_lines: list[RewardLine] = []
-    for offer in offers:
-        candidates: list[tuple[str, Person, dt.date, int, str, dict[str, Any]]] = []
-        if offer.rewards_sessions:
-            for att in Attendance.objects.filter(
-                meeting__project=offer.project, meeting__starts_at__date__gte=offer.applies_from
-            ).select_related("meeting", "person"):
-                day = timezone.localdate(att.meeting.starts_at)
-                candidates.append(
-                    (
-                        f"attendance:{att.pk}",
-                        att.person,
-                        day,
-                        att.minutes,
-                        f"Session: {att.meeting.title}",
-                        {"attendance": att},
-                    )
-                )
-        if offer.rewards_time_given:
-            for tg in TimeGiven.objects.filter(
-                project=offer.project, on__gte=offer.applies_from
-            ).select_related("person"):
-                candidates.append(
-                    (
-                        f"time:{tg.pk}",
-                        tg.person,
-                        tg.on,
-                        tg.minutes,
-                        f"Time given: {tg.what}",
-                        {"time_given": tg},
-                    )
-                )
-        if offer.rate_basis == RateBasis.FIXED:
-            # One fixed amount per person for the project, dated at their first contribution.
-            firsts: dict[int, tuple[str, Person, dt.date, int, str, dict[str, Any]]] = {}
-            for cand in sorted(candidates, key=lambda c: c[2]):
-                firsts.setdefault(cand[1].pk, cand)
-            candidates = [
-                (
-                    f"fixed:{offer.project_id}:{pid}",
-                    c[1],
-                    c[2],
-                    c[3],
-                    f"Taking part in {offer.project.title}",
-                    {},
-                )
-                for pid, c in firsts.items()
-            ]
-        keys = [c[0] for c in candidates]
-        existing = set(
-            RewardLine.objects.filter(source_key__in=keys, generation=0).values_list(
-                "source_key", flat=True
-            )
-        )
-        choices = {
-            c.person_id: c
-            for c in RewardChoice.objects.filter(person_id__in={c[1].pk for c in candidates})
-        }
-        for key, person, day, minutes, description, source in candidates:
-            if key in existing:
-                continue
-            if person.processing_restricted or person.erased_at is not None:
-                continue  # restricted or erased (privacy app): accrual paused
-            choice = choices.get(person.pk)
-            if choice is None:
-                waiting.add(person.pk)
-                continue
-            new_lines.append(
-                _new_line(
-                    offer=offer,
-                    person=person,
-                    choice=choice,
-                    key=key,
-                    on=day,
-                    minutes=minutes,
-                    description=description,
-                    **source,
-                )
-            )
-    warnings = selectors.warnings_for_lines(new_lines, kind=EntryKind.ACCRUED)
-    for line in new_lines:
-        found = warnings.get(-id(line))
-        if found:
-            line.warning = found[0][:300]
+    waiting: set[int] = set()
+    new_lines = [line for offer in offers for line in _offer_lines(offer, waiting)]
+    _mark_warnings(new_lines)
     RewardLine.objects.bulk_create(new_lines, batch_size=500)
     _accrue_entries([x for x in new_lines if x.status != LineStatus.DECLINED], actor)
     created = len(new_lines)
@@ -303,21 +327,32 @@ def rewards_accrue(
     return {"created": created, "waiting_for_choice": len(waiting)}
 
 
-def _accrue_entries(lines: list[RewardLine], actor: Any) -> None:
+def _ledger_write(
+    lines: list[RewardLine], *, kind: str, created_by: Any, batch: PaymentBatch | None = None
+) -> None:
+    """One ledger entry of this kind for each line, for the line's whole amount."""
     LedgerEntry.objects.bulk_create(
         [
             LedgerEntry(
                 line=line,
                 person_id=line.person_id,
-                kind=EntryKind.ACCRUED,
+                kind=kind,
                 amount=line.amount,
                 is_income=line.is_income,
                 on=line.on,
-                created_by=actor if getattr(actor, "pk", None) else None,
+                batch=batch,
+                created_by=created_by,
             )
             for line in lines
         ],
         batch_size=500,
+    )
+
+
+def _accrue_entries(lines: list[RewardLine], actor: Any) -> None:
+    # Accrual also runs from the command line and the task queue, with no signed-in actor.
+    _ledger_write(
+        lines, kind=EntryKind.ACCRUED, created_by=actor if getattr(actor, "pk", None) else None
     )
 
 
@@ -365,21 +400,7 @@ def batch_approve(
     batch = PaymentBatch.objects.create(
         category=category, approved_by=approver, approved_at=timezone.now()
     )
-    LedgerEntry.objects.bulk_create(
-        [
-            LedgerEntry(
-                line=line,
-                person_id=line.person_id,
-                kind=EntryKind.APPROVED,
-                amount=line.amount,
-                is_income=line.is_income,
-                on=line.on,
-                batch=batch,
-                created_by=approver,
-            )
-            for line in lines
-        ]
-    )
+    _ledger_write(lines, kind=EntryKind.APPROVED, created_by=approver, batch=batch)
     RewardLine.objects.filter(pk__in=[x.pk for x in lines]).update(
         status=LineStatus.APPROVED, batch=batch
     )
@@ -406,21 +427,7 @@ def batch_mark_paid(*, batch: PaymentBatch, actor: Any, request: Any = None) -> 
         .order_by("pk")
     )
     now = timezone.now()
-    LedgerEntry.objects.bulk_create(
-        [
-            LedgerEntry(
-                line=line,
-                person_id=line.person_id,
-                kind=EntryKind.PAID,
-                amount=line.amount,
-                is_income=line.is_income,
-                on=line.on,
-                batch=batch,
-                created_by=actor,
-            )
-            for line in lines
-        ]
-    )
+    _ledger_write(lines, kind=EntryKind.PAID, created_by=actor, batch=batch)
     Voucher.objects.bulk_create(
         [
             Voucher(
@@ -446,22 +453,8 @@ def batch_mark_paid(*, batch: PaymentBatch, actor: Any, request: Any = None) -> 
     return len(lines)
 
 
-@transaction.atomic
-def line_reverse(
-    *,
-    line: RewardLine,
-    actor: Any,
-    reason: str,
-    new_amount: Decimal | None = None,
-    request: Any = None,
-) -> RewardLine | None:
-    """Correct a line: reverse every entry it has (so it nets to zero), and if a new amount is
-    given, add a corrected line for the same source that goes through review again."""
-    line = RewardLine.objects.select_for_update().get(pk=line.pk)
-    if line.status in (LineStatus.REVERSED, LineStatus.DECLINED):
-        raise ValidationError("This line has already been cancelled.")
-    if not reason.strip():
-        raise ValidationError("Say why you are correcting this line.")
+def _reverse_entries(line: RewardLine, *, reason: str, actor: Any) -> None:
+    """Cancel each entry of the line not yet reversed with an equal and opposite one."""
     open_entries = list(
         line.entries.exclude(kind=EntryKind.REVERSED).filter(reversed_by__isnull=True)
     )
@@ -481,36 +474,58 @@ def line_reverse(
             for entry in open_entries
         ]
     )
+
+
+def _corrected_line(line: RewardLine, amount: Decimal) -> RewardLine:
+    """A new generation of the line for the same source, at the corrected amount, to review."""
+    generation = (
+        RewardLine.objects.filter(source_key=line.source_key).aggregate(g=Max("generation"))["g"]
+        + 1
+    )
+    return RewardLine.objects.create(
+        person=line.person,
+        project=line.project,
+        category=line.category,
+        source_key=line.source_key,
+        generation=generation,
+        attendance=line.attendance,
+        time_given=line.time_given,
+        expense_claim=line.expense_claim,
+        corrects=line,
+        on=line.on,
+        minutes=line.minutes,
+        description=line.description,
+        form=line.form,
+        voucher_kind=line.voucher_kind,
+        charity_name=line.charity_name,
+        amount=amount,
+        is_income=line.is_income,
+        status=LineStatus.TO_REVIEW,
+    )
+
+
+@transaction.atomic
+def line_reverse(
+    *,
+    line: RewardLine,
+    actor: Any,
+    reason: str,
+    new_amount: Decimal | None = None,
+    request: Any = None,
+) -> RewardLine | None:
+    """Correct a line: reverse every entry it has (so it nets to zero), and if a new amount is
+    given, add a corrected line for the same source that goes through review again."""
+    line = RewardLine.objects.select_for_update().get(pk=line.pk)
+    if line.status in (LineStatus.REVERSED, LineStatus.DECLINED):
+        raise ValidationError("This line has already been cancelled.")
+    if not reason.strip():
+        raise ValidationError("Say why you are correcting this line.")
+    _reverse_entries(line, reason=reason, actor=actor)
     line.status = LineStatus.REVERSED
     line.save(update_fields=["status"])
     corrected = None
     if new_amount is not None:
-        generation = (
-            RewardLine.objects.filter(source_key=line.source_key).aggregate(g=Max("generation"))[
-                "g"
-            ]
-            + 1
-        )
-        corrected = RewardLine.objects.create(
-            person=line.person,
-            project=line.project,
-            category=line.category,
-            source_key=line.source_key,
-            generation=generation,
-            attendance=line.attendance,
-            time_given=line.time_given,
-            expense_claim=line.expense_claim,
-            corrects=line,
-            on=line.on,
-            minutes=line.minutes,
-            description=line.description,
-            form=line.form,
-            voucher_kind=line.voucher_kind,
-            charity_name=line.charity_name,
-            amount=to_money(new_amount),
-            is_income=line.is_income,
-            status=LineStatus.TO_REVIEW,
-        )
+        corrected = _corrected_line(line, to_money(new_amount))
         _accrue_entries([corrected], actor)
     audit_record(
         action="rewards.line_reversed",

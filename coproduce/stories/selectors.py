@@ -360,23 +360,32 @@ def _year_bounds(year: int) -> tuple[dt.date, dt.date, dt.datetime, dt.datetime]
     )
 
 
-def value_report(*, year: int) -> dict[str, Any]:
-    from coproduce.diversity.selectors import dashboard
+def _involvement(
+    start: dt.date, end: dt.date, start_at: dt.datetime, end_at: dt.datetime
+) -> dict[str, Any]:
+    """Minutes in sessions and other time given in the year, who gave them, and the projects
+    they went to."""
     from coproduce.meetings.models import Attendance, TimeGiven
 
-    start, end, start_at, end_at = _year_bounds(year)
     attendances = Attendance.objects.filter(
         meeting__starts_at__gte=start_at, meeting__starts_at__lt=end_at
     )
     time_given = TimeGiven.objects.filter(on__gte=start, on__lte=end)
-    session_minutes = attendances.aggregate(m=Sum("minutes"))["m"] or 0
-    other_minutes = time_given.aggregate(m=Sum("minutes"))["m"] or 0
-    people = set(attendances.values_list("person_id", flat=True)) | set(
-        time_given.values_list("person_id", flat=True)
-    )
+    return {
+        "session_minutes": attendances.aggregate(m=Sum("minutes"))["m"] or 0,
+        "other_minutes": time_given.aggregate(m=Sum("minutes"))["m"] or 0,
+        "people": set(attendances.values_list("person_id", flat=True))
+        | set(time_given.values_list("person_id", flat=True)),
+        "project_ids": set(attendances.values_list("meeting__project_id", flat=True))
+        | set(time_given.values_list("project_id", flat=True)),
+    }
+
+
+def _active_projects(project_ids: set[int], start: dt.date, end: dt.date) -> list[Project]:
+    """Projects with time given, journal entries or changes in the year, each with how many
+    decisions it made then."""
     active_ids = (
-        set(attendances.values_list("meeting__project_id", flat=True))
-        | set(time_given.values_list("project_id", flat=True))
+        project_ids
         | set(
             JournalEntry.objects.filter(happened_on__range=(start, end)).values_list(
                 "project_id", flat=True
@@ -388,7 +397,7 @@ def value_report(*, year: int) -> dict[str, Any]:
             )
         )
     )
-    projects = (
+    return list(
         Project.objects.filter(pk__in=active_ids)
         .annotate(
             decision_count=Count(
@@ -397,7 +406,11 @@ def value_report(*, year: int) -> dict[str, Any]:
         )
         .order_by("title")
     )
-    stories = list(
+
+
+def _shared_stories(start: dt.date, end: dt.date) -> list[Story]:
+    """Stories recorded in the year that may be shared, with their answers in question order."""
+    return list(
         Story.objects.filter(recorded_on__range=(start, end))
         .exclude(consent=StoryConsent.PRIVATE)
         .select_related("project")
@@ -410,26 +423,41 @@ def value_report(*, year: int) -> dict[str, Any]:
             )
         )
     )
-    quotes = [
-        (story, answer)
-        for story in stories
-        for answer in story.answers.all()
-        if answer.question.number in (4, 6, 8) and answer.text.strip()
-    ][:9]
-    lightbulbs = list(
+
+
+def _lightbulbs(start: dt.date, end: dt.date) -> list[JournalEntry]:
+    """Journal "lightbulb moments" of the year shared beyond the project."""
+    return list(
         JournalEntry.objects.filter(happened_on__range=(start, end))
         .exclude(consent=ShareConsent.PROJECT)
         .exclude(lightbulb="")
         .select_related("project")
         .order_by("happened_on")[:10]
     )
+
+
+def value_report(*, year: int) -> dict[str, Any]:
+    from coproduce.diversity.selectors import dashboard
+
+    start, end, start_at, end_at = _year_bounds(year)
+    involvement = _involvement(start, end, start_at, end_at)
+    session_minutes, other_minutes = involvement["session_minutes"], involvement["other_minutes"]
+    projects = _active_projects(involvement["project_ids"], start, end)
+    stories = _shared_stories(start, end)
+    # Up to nine quotes: answers to questions 4, 6 and 8 of the interview guide.
+    quotes = [
+        (story, answer)
+        for story in stories
+        for answer in story.answers.all()
+        if answer.question.number in (4, 6, 8) and answer.text.strip()
+    ][:9]
     diversity = dashboard(raw=False, start=start, end=end)
     return {
         "year": year,
         "start": start,
         "end": end,
-        "projects": list(projects),
-        "people": suppress({"all": len(people)}).total,
+        "projects": projects,
+        "people": suppress({"all": len(involvement["people"])}).total,
         "hours_sessions": round(session_minutes / 60, 1),
         "hours_other": round(other_minutes / 60, 1),
         "hours_total": round((session_minutes + other_minutes) / 60, 1),
@@ -443,7 +471,7 @@ def value_report(*, year: int) -> dict[str, Any]:
         "outcomes": outcomes_summary(start=start, end=end),
         "stories": stories,
         "quotes": quotes,
-        "lightbulbs": lightbulbs,
+        "lightbulbs": _lightbulbs(start, end),
     }
 
 

@@ -40,80 +40,104 @@ def _describedby(bound: forms.BoundField) -> str:
     return " ".join(ids)
 
 
+def _choice_items(bound: forms.BoundField, *, kind: str, multiple: bool) -> list[SafeString]:
+    """One GOV.UK checkbox or radio item per choice, ticked where the value holds it."""
+    input_type = "checkbox" if multiple else "radio"
+    value = bound.value()
+    chosen = {str(v) for v in (value or [])} if multiple else {str(value)}
+    items = []
+    for index, (code, label) in enumerate(getattr(bound.field, "choices", [])):
+        item_id = f"{bound.auto_id}" if index == 0 else f"{bound.auto_id}-{index}"
+        items.append(
+            format_html(
+                '<div class="govuk-{kind}__item"><input class="govuk-{kind}__input" id="{id}" '
+                'name="{name}" type="{type}" value="{value}"{checked}>'
+                '<label class="govuk-label govuk-{kind}__label" for="{id}">{label}</label>'
+                "</div>",
+                kind=kind,
+                id=item_id,
+                name=bound.html_name,
+                type=input_type,
+                value=code,
+                checked=mark_safe(" checked") if str(code) in chosen else "",  # noqa: S308
+                label=label,
+            )
+        )
+    return items
+
+
+def _choices_field(
+    bound: forms.BoundField, *, group_class: str, described: str, label_size: str
+) -> SafeString:
+    """Checkboxes or radios in a fieldset, the field's label as its legend."""
+    multiple = isinstance(bound.field.widget, forms.CheckboxSelectMultiple)
+    kind = "checkboxes" if multiple else "radios"
+    items = _choice_items(bound, kind=kind, multiple=multiple)
+    return format_html(
+        '<div class="{}"><fieldset class="govuk-fieldset"{}>'
+        '<legend class="govuk-fieldset__legend govuk-fieldset__legend--{}">{}</legend>{}{}'
+        '<div class="govuk-{}{}" data-module="govuk-{}">{}</div></fieldset></div>',
+        group_class,
+        format_html(' aria-describedby="{}"', described) if described else "",
+        label_size or "s",
+        bound.label,
+        _hint(bound),
+        _errors(bound),
+        kind,
+        " govuk-checkboxes--small" if multiple and len(items) > 6 else "",
+        kind,
+        mark_safe("".join(items)),  # noqa: S308
+    )
+
+
+def _checkbox_field(
+    bound: forms.BoundField, *, group_class: str, attrs: dict[str, str]
+) -> SafeString:
+    """A single checkbox (yes or no), its label beside it."""
+    return format_html(
+        '<div class="{}">{}{}<div class="govuk-checkboxes" data-module="govuk-checkboxes">'
+        '<div class="govuk-checkboxes__item">{}'
+        '<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label>'
+        "</div></div></div>",
+        group_class,
+        _hint(bound),
+        _errors(bound),
+        bound.as_widget(attrs={"class": "govuk-checkboxes__input", **attrs}),
+        bound.auto_id,
+        bound.label,
+    )
+
+
+def _input_class(widget: forms.Widget, has_errors: bool) -> str:
+    """The GOV.UK class for a text area, select, file upload or (any other) input."""
+    if isinstance(widget, forms.Textarea):
+        return "govuk-textarea" + (" govuk-textarea--error" if has_errors else "")
+    if isinstance(widget, forms.Select):
+        return "govuk-select" + (" govuk-select--error" if has_errors else "")
+    if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+        return "govuk-file-upload" + (" govuk-file-upload--error" if has_errors else "")
+    css = "govuk-input" + (" govuk-input--error" if has_errors else "")
+    if isinstance(widget, forms.DateInput | forms.NumberInput):
+        css += " govuk-input--width-10"
+    return css
+
+
 @register.simple_tag
 def govuk_field(bound: forms.BoundField, label_size: str = "") -> SafeString:
     widget = bound.field.widget
     group_class = "govuk-form-group" + (" govuk-form-group--error" if bound.errors else "")
-    label_class = "govuk-label" + (f" govuk-label--{label_size}" if label_size else "")
     described = _describedby(bound)
     attrs: dict[str, str] = {}
     if described:
         attrs["aria-describedby"] = described
-
     if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-        multiple = isinstance(widget, forms.CheckboxSelectMultiple)
-        kind = "checkboxes" if multiple else "radios"
-        input_type = "checkbox" if multiple else "radio"
-        value = bound.value()
-        chosen = {str(v) for v in (value or [])} if multiple else {str(value)}
-        items = []
-        for index, (code, label) in enumerate(getattr(bound.field, "choices", [])):
-            item_id = f"{bound.auto_id}" if index == 0 else f"{bound.auto_id}-{index}"
-            items.append(
-                format_html(
-                    '<div class="govuk-{kind}__item"><input class="govuk-{kind}__input" id="{id}" '
-                    'name="{name}" type="{type}" value="{value}"{checked}>'
-                    '<label class="govuk-label govuk-{kind}__label" for="{id}">{label}</label>'
-                    "</div>",
-                    kind=kind,
-                    id=item_id,
-                    name=bound.html_name,
-                    type=input_type,
-                    value=code,
-                    checked=mark_safe(" checked") if str(code) in chosen else "",  # noqa: S308
-                    label=label,
-                )
-            )
-        return format_html(
-            '<div class="{}"><fieldset class="govuk-fieldset"{}>'
-            '<legend class="govuk-fieldset__legend govuk-fieldset__legend--{}">{}</legend>{}{}'
-            '<div class="govuk-{}{}" data-module="govuk-{}">{}</div></fieldset></div>',
-            group_class,
-            format_html(' aria-describedby="{}"', described) if described else "",
-            label_size or "s",
-            bound.label,
-            _hint(bound),
-            _errors(bound),
-            kind,
-            " govuk-checkboxes--small" if multiple and len(items) > 6 else "",
-            kind,
-            mark_safe("".join(items)),  # noqa: S308
+        return _choices_field(
+            bound, group_class=group_class, described=described, label_size=label_size
         )
-
     if isinstance(widget, forms.CheckboxInput):
-        return format_html(
-            '<div class="{}">{}{}<div class="govuk-checkboxes" data-module="govuk-checkboxes">'
-            '<div class="govuk-checkboxes__item">{}'
-            '<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label>'
-            "</div></div></div>",
-            group_class,
-            _hint(bound),
-            _errors(bound),
-            bound.as_widget(attrs={"class": "govuk-checkboxes__input", **attrs}),
-            bound.auto_id,
-            bound.label,
-        )
-
-    if isinstance(widget, forms.Textarea):
-        css = "govuk-textarea" + (" govuk-textarea--error" if bound.errors else "")
-    elif isinstance(widget, forms.Select):
-        css = "govuk-select" + (" govuk-select--error" if bound.errors else "")
-    elif isinstance(widget, forms.ClearableFileInput | forms.FileInput):
-        css = "govuk-file-upload" + (" govuk-file-upload--error" if bound.errors else "")
-    else:
-        css = "govuk-input" + (" govuk-input--error" if bound.errors else "")
-        if isinstance(widget, forms.DateInput | forms.NumberInput):
-            css += " govuk-input--width-10"
+        return _checkbox_field(bound, group_class=group_class, attrs=attrs)
+    label_class = "govuk-label" + (f" govuk-label--{label_size}" if label_size else "")
+    css = _input_class(widget, bool(bound.errors))
     return format_html(
         '<div class="{}"><label class="{}" for="{}">{}</label>{}{}{}</div>',
         group_class,
