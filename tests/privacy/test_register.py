@@ -65,9 +65,9 @@ def test_anonymous_is_sent_to_sign_in(client, db):
 
 
 def test_only_the_lead_has_data_requests_in_the_menu(login):
-    assert b"Data requests" in login("dora").get(reverse("core:home")).content
+    assert b"Data requests" in login("dora").get(reverse("home:home")).content
     for persona in ("carol", "alice", "sam"):
-        assert b"Data requests" not in login(persona).get(reverse("core:home")).content
+        assert b"Data requests" not in login(persona).get(reverse("home:home")).content
 
 
 # The register -------------------------------------------------------------------------------
