@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from coproduce.accounts import roles
 from coproduce.core.suppression import suppress
+from coproduce.diversity.selectors import ethnic_group
 from coproduce.evaluation.models import (
     RATING_VALUE,
     RATINGS,
@@ -156,8 +157,6 @@ def evidence_by_source(check: HealthCheck) -> dict[str, int]:
 
 def method_figures(check: HealthCheck) -> dict[str, Any]:
     """Who was involved and how many voices, with small numbers suppressed."""
-    from coproduce.diversity.selectors import _ethnic_group
-
     evaluators = Evaluator.objects.filter(health_check=check).select_related(
         "person__equality", "person__equality_consent"
     )
@@ -166,7 +165,7 @@ def method_figures(check: HealthCheck) -> dict[str, Any]:
         consent = getattr(ev.person, "equality_consent", None)
         record = getattr(ev.person, "equality", None)
         if consent is not None and consent.statistics and record is not None:
-            groups[_ethnic_group(record.ethnicity)] += 1
+            groups[ethnic_group(record.ethnicity)] += 1
         else:
             groups["not known"] += 1
     by_source = evidence_by_source(check)
