@@ -5,7 +5,8 @@ dropped afterwards unless --keep): the demo organisation with --people homes (de
 250,000), plus --attendances attendances (default 1,000,000) spread over 2,000 extra
 sessions. Then each page is requested through Django's test client as the right persona and
 its server time (median of --repeat runs, after one warm-up) and query count are reported as
-JSON. Targets (DESIGN.md): dashboard < 300 ms, staff list pages < 200 ms, constant queries.
+JSON. Targets (docs/contracts.md, scale targets): dashboard < 300 ms, staff list pages
+< 200 ms, constant queries.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
         .venv/bin/python benchmarks/dashboard_and_lists.py [--people 250000]
