@@ -16,6 +16,7 @@ from coproduce.evaluation.models import (
     EvidenceItem,
     HealthCheck,
     Judgement,
+    Scale,
     Theme,
     ThemeStatus,
 )
@@ -122,7 +123,7 @@ def judgements(check: HealthCheck) -> dict[int, Judgement]:
 
 
 def rating_label(check: HealthCheck, rating: str) -> str:
-    return dict(RATINGS[check.scale]).get(rating, rating)
+    return dict(RATINGS[Scale(check.scale)]).get(rating, rating)
 
 
 def trend(check: HealthCheck) -> list[dict[str, Any]]:
@@ -135,10 +136,11 @@ def trend(check: HealthCheck) -> list[dict[str, Any]]:
     table = []
     by_check = {c.pk: {j.promise_id: j for j in c.judgements.all()} for c in checks}
     for promise in check.promise_set.promises.filter(dropped=False).order_by("position"):
-        row = {"promise": promise, "years": []}
+        years: list[dict[str, Any]] = []
+        row = {"promise": promise, "years": years}
         for c in checks:
             j = by_check[c.pk].get(promise.pk)
-            row["years"].append(
+            years.append(
                 {
                     "year": c.year,
                     "rating": j.rating if j else None,
