@@ -1,11 +1,13 @@
 """Benchmark: the diversity dashboard and the staff list pages at large-landlord scale.
 
-On a scratch PostgreSQL database (created next to DATABASE_URL, default the local server,
-dropped afterwards unless --keep): the demo organisation with --people homes (default
+Needs PostgreSQL: without a PostgreSQL DATABASE_URL (the default set-up is SQLite) it says
+so and exits 0, so `make bench` goes on. On a scratch PostgreSQL database (created next to
+DATABASE_URL, dropped afterwards unless --keep): the demo organisation with --people homes (default
 250,000), plus --attendances attendances (default 1,000,000) spread over 2,000 extra
 sessions. Then each page is requested through Django's test client as the right persona and
 its server time (median of --repeat runs, after one warm-up) and query count are reported as
-JSON. Targets (DESIGN.md): dashboard < 300 ms, staff list pages < 200 ms, constant queries.
+JSON. Targets (docs/contracts.md, scale targets): dashboard < 300 ms, staff list pages
+< 200 ms, constant queries.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
         .venv/bin/python benchmarks/dashboard_and_lists.py [--people 250000]
@@ -49,10 +51,12 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--reuse", action="store_true", help="reuse a kept scratch database")
     args = parser.parse_args()
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    if not base.startswith("postgres"):
-        sys.stderr.write("dashboard_and_lists: needs PostgreSQL (set DATABASE_URL)\n")
-        return 2
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        # The targets are for PostgreSQL at scale (docs/contracts.md): skip, don't fail.
+        reason = "needs PostgreSQL: set DATABASE_URL=postgres://... to run it"
+        print(json.dumps({"benchmark": "dashboard_and_lists", "skipped": reason}))
+        return 0
     url = _scratch_url(base)
     if not args.reuse:
         _admin(base, f"DROP DATABASE IF EXISTS {SCRATCH}")

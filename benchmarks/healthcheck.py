@@ -3,7 +3,7 @@
 Times, on a fresh SQLite database (or DATABASE_URL): importing 2,000 survey comments through
 the real import (parsing + masking), theming them from the web's path (queued task run by the
 real `db_worker`, engine auto = semantic when installed), and writing the PDF report.
-Targets (DESIGN.md): PDF < 10 s; theming within the insight engine's targets.
+Targets (docs/contracts.md, scale targets): PDF < 10 s; theming within the insight engine's targets.
 
     .venv/bin/python benchmarks/healthcheck.py [--items 2000] [--engine auto]
 """

@@ -14,7 +14,7 @@ urlpatterns = [
     path("rewards/", include("coproduce.rewards.urls")),
     path("stories/", include("coproduce.stories.urls")),
     path("privacy/", include("coproduce.privacy.urls")),
-    path("", include("coproduce.core.urls")),
+    path("", include("coproduce.home.urls")),
 ]
 
 handler400 = "coproduce.core.views.bad_request"

@@ -14,7 +14,7 @@ TENANTS = {"alice", "bob"}
 
 # (name, kwargs-builder, roles allowed a 200 on GET)
 PAGES = [
-    ("core:home", None, ALL),
+    ("home:home", None, ALL),
     ("accounts:security", None, ALL),
     ("people:list", None, INVOLVEMENT | {"dora"}),
     ("people:create", None, INVOLVEMENT),
@@ -24,7 +24,7 @@ PAGES = [
     ("people:my_profile_edit", None, TENANTS),
     ("people:interest_list", None, {"carol", "adam"}),
     ("people:import", None, {"carol"}),
-    ("core:audit_log", None, {"dora"}),
+    ("home:audit_log", None, {"dora"}),
 ]
 PUBLIC = [
     "people:get_involved",

@@ -43,7 +43,7 @@ def _next_url(request: HttpRequest) -> str:
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("home:home")
     form = LoginForm(request, data=request.POST or None)
     status = 200
     if request.method == "POST":
@@ -95,7 +95,7 @@ def _second_step_done(request: HttpRequest, user: Any, device: Any) -> HttpRespo
 def login_verify(request: HttpRequest) -> HttpResponse:
     user = _second_step_user(request)
     if user is None:
-        return redirect("core:home" if request.user.is_authenticated else "accounts:login")
+        return redirect("home:home" if request.user.is_authenticated else "accounts:login")
     device = services.confirmed_totp_device(user)
     if device is None:
         return redirect("accounts:login")
@@ -123,7 +123,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
 def login_recovery(request: HttpRequest) -> HttpResponse:
     user = _second_step_user(request)
     if user is None:
-        return redirect("core:home" if request.user.is_authenticated else "accounts:login")
+        return redirect("home:home" if request.user.is_authenticated else "accounts:login")
     form = RecoveryCodeForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -48,7 +48,9 @@ PERSON_COLUMNS = [
 ]
 
 
-def _ethnic_group(code: str | None) -> str:
+def ethnic_group(code: str | None) -> str:
+    """The group an ethnicity code is counted in: its census heading, with White British on its
+    own; "unknown" for no answer. Shared with the health-check report's method figures."""
     if not code or code == UNKNOWN:
         return UNKNOWN
     if code == PREFER_NOT:
@@ -102,7 +104,7 @@ CHARACTERISTICS: list[Characteristic] = [
             [("white_british", "White British"), ("white", "Other White backgrounds")]
             + [(k, v) for k, v in ETHNIC_HEADINGS.items() if k != "white"]
         ),
-        lambda r, today: _ethnic_group(_eq(r, "equality__ethnicity")),
+        lambda r, today: ethnic_group(_eq(r, "equality__ethnicity")),
         equality=True,
     ),
     Characteristic(

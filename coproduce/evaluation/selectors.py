@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from coproduce.accounts import roles
 from coproduce.core.suppression import suppress
+from coproduce.diversity.selectors import ethnic_group
 from coproduce.evaluation.models import (
     RATING_VALUE,
     RATINGS,
@@ -15,6 +16,7 @@ from coproduce.evaluation.models import (
     EvidenceItem,
     HealthCheck,
     Judgement,
+    Scale,
     Theme,
     ThemeStatus,
 )
@@ -123,7 +125,7 @@ def judgements(check: HealthCheck) -> dict[int, Judgement]:
 
 
 def rating_label(check: HealthCheck, rating: str) -> str:
-    return dict(RATINGS[check.scale]).get(rating, rating)
+    return dict(RATINGS[Scale(check.scale)]).get(rating, rating)
 
 
 def trend(check: HealthCheck) -> list[dict[str, Any]]:
@@ -158,8 +160,6 @@ def evidence_by_source(check: HealthCheck) -> dict[str, int]:
 
 def method_figures(check: HealthCheck) -> dict[str, Any]:
     """Who was involved and how many voices, with small numbers suppressed."""
-    from coproduce.diversity.selectors import _ethnic_group
-
     evaluators = Evaluator.objects.filter(health_check=check).select_related(
         "person__equality", "person__equality_consent"
     )
@@ -168,7 +168,7 @@ def method_figures(check: HealthCheck) -> dict[str, Any]:
         consent = getattr(ev.person, "equality_consent", None)
         record = getattr(ev.person, "equality", None)
         if consent is not None and consent.statistics and record is not None:
-            groups[_ethnic_group(record.ethnicity)] += 1
+            groups[ethnic_group(record.ethnicity)] += 1
         else:
             groups["not known"] += 1
     by_source = evidence_by_source(check)

@@ -1,4 +1,4 @@
-"""``coproduce theme`` — theme comments and map them to promises (see DESIGN.md contract)."""
+"""``coproduce theme`` — theme comments and map them to promises (contract in docs/contracts.md)."""
 
 from __future__ import annotations
 

@@ -219,7 +219,7 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     services.calendar_feed_for(person=person)
     messages.success(request, "Your calendar address is ready. Copy it into your calendar app.")
-    return redirect(reverse("core:home") + "#my-calendar")
+    return redirect(reverse("home:home") + "#my-calendar")
 
 
 # Invitations and replies ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils import timezone
 from coproduce.core.audit import audit_record
 from coproduce.core.changes import apply_changes
 from coproduce.people.models import Interest, InterestStatus, Involvement, Person
+from coproduce.people.signals import contact_consent_withdrawn
 
 STALE_MESSAGE = (
     "Someone else changed this record while you were editing it. "
@@ -76,9 +77,7 @@ def person_update(
     )
     if before_consent and not current.contact_consent:
         # Unticking "Happy to be contacted" is a withdrawal: it takes effect everywhere now.
-        from coproduce.privacy.consent import contact_consent_effects
-
-        contact_consent_effects(person=current)
+        contact_consent_withdrawn.send(sender=Person, person=current)
     return current
 
 

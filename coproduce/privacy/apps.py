@@ -5,3 +5,8 @@ class PrivacyConfig(AppConfig):
     name = "coproduce.privacy"
     label = "privacy"
     verbose_name = "Data protection"
+
+    def ready(self) -> None:
+        from coproduce.privacy import consent
+
+        consent.connect()

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from coproduce.core.audit import audit_record
 from coproduce.people.models import Person
+from coproduce.people.signals import contact_consent_withdrawn
 
 
 def _unanswered_future_invitations(person: Person) -> Any:
@@ -47,6 +48,17 @@ def contact_consent_effects(*, person: Person) -> tuple[int, int, int]:
     ).delete()[0]
     invitations = _unanswered_future_invitations(person).delete()[0]
     return lists, questions, invitations
+
+
+def _on_contact_consent_withdrawn(sender: Any, *, person: Person, **kwargs: Any) -> None:
+    """Unticking "Happy to be contacted" on the record (people.services.person_update)."""
+    contact_consent_effects(person=person)
+
+
+def connect() -> None:
+    contact_consent_withdrawn.connect(
+        _on_contact_consent_withdrawn, dispatch_uid="privacy-contact-consent-withdrawn"
+    )
 
 
 @transaction.atomic

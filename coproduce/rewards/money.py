@@ -1,4 +1,4 @@
-"""Money helpers. Money is Decimal end to end: never float (DESIGN.md, data rules)."""
+"""Money helpers. Money is Decimal end to end: never float (docs/contracts.md, data rules)."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from coproduce.accounts import roles
 from coproduce.core.suppression import suppress
 from coproduce.projects.models import Decision, Project
 from coproduce.projects.selectors import user_can_see_project
+from coproduce.rewards.selectors import rewards_paid_total
 from coproduce.stories.models import (
     GuideQuestion,
     ImpactChange,
@@ -466,25 +467,10 @@ def value_report(*, year: int) -> dict[str, Any]:
             for t in diversity.tables
             if t.key in ("age", "ethnicity", "disability", "carer", "digital")
         ],
-        "rewards": rewards_paid(start=start, end=end),
+        "rewards": rewards_paid_total(start=start, end=end),
         "changes": list(impact_log(start=start, end=end)),
         "outcomes": outcomes_summary(start=start, end=end),
         "stories": stories,
         "quotes": quotes,
         "lightbulbs": _lightbulbs(start, end),
     }
-
-
-def rewards_paid(*, start: dt.date, end: dt.date) -> Any:
-    """Rewards paid in the period, when the rewards app offers a selector for it."""
-    try:
-        from coproduce.rewards import selectors as reward_selectors  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    paid = getattr(reward_selectors, "rewards_paid_total", None)
-    if paid is None:
-        return None
-    try:
-        return paid(start=start, end=end)
-    except Exception:  # noqa: BLE001 - the report must render even if rewards changes shape
-        return None

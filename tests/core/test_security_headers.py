@@ -33,7 +33,7 @@ def _policy(response) -> dict[str, str]:
 
 
 def test_every_page_carries_a_strict_content_security_policy(login, users):
-    response = login("carol").get(reverse("core:home"))
+    response = login("carol").get(reverse("home:home"))
     policy = _policy(response)
     assert policy["default-src"] == "'self'"
     assert policy["script-src"] == "'self'"
@@ -55,7 +55,7 @@ def test_error_and_public_pages_carry_the_policy_and_frame_denial(client, db):
 
 
 def test_pages_load_only_our_own_scripts(login, users):
-    body = login("alice").get(reverse("core:home")).content.decode()
+    body = login("alice").get(reverse("home:home")).content.decode()
     scripts = re.findall(r"<script\b[^>]*>", body)
     assert scripts and all('src="/static/coproduce/' in tag for tag in scripts), scripts
     assert 'name="htmx-config"' in body and '"allowEval":false' in body

@@ -104,7 +104,7 @@ def test_a_quick_question_to_30_matches_the_pool_and_takes_phone_answers(login, 
     pool = Counter(
         k.split("|")[0] for _, k, _ in selectors.quick_question_pool(strata=["ethnicity"])
     )
-    sample = Counter(selectors._ethnic_group(r.person.equality.ethnicity) for r in recipients)
+    sample = Counter(selectors.ethnic_group(r.person.equality.ethnicity) for r in recipients)
     for group, n in pool.items():
         expected = 30 * n / sum(pool.values())
         assert abs(sample[group] - expected) <= 1, (group, sample[group], expected)

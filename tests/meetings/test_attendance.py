@@ -194,7 +194,7 @@ def test_tenant_without_a_login_sees_phone_attendance_once_they_get_one(
     pat.save(update_fields=["user"])
     client.logout()
     client.force_login(user)
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("home:home")).content.decode()
     assert "Phone panel" in body
     assert "Read the papers by post" in body
     assert "Recorded for you" in body

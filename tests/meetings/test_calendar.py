@@ -59,7 +59,7 @@ def test_tenant_gets_a_private_feed_address_and_it_works_without_sign_in(
     Invitation.objects.create(meeting=cancelled, person=alice)
     login("alice").post(reverse("meetings:my_calendar"))
     feed = CalendarFeed.objects.get(person=alice)
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("home:home")).content.decode()
     assert reverse("meetings:feed", args=[feed.token]) in home
     client.logout()
     response = client.get(reverse("meetings:feed", args=[feed.token]))

@@ -57,7 +57,7 @@ def test_inviting_nobody_is_a_clear_message(login, meeting):
 def test_tenant_replies_to_their_own_invitation_from_home(login, meeting, alice):
     invitation = Invitation.objects.create(meeting=meeting, person=alice)
     client = login("alice")
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("home:home")).content.decode()
     assert meeting.title in home
     assert reverse("meetings:rsvp", args=[invitation.pk]) in home
     response = client.post(
@@ -208,7 +208,7 @@ def test_home_shows_upcoming_sessions_in_uk_summer_time(login, make_meeting, ali
         ends_at=start + dt.timedelta(hours=1),
     )
     Invitation.objects.create(meeting=meeting, person=alice)
-    body = login("alice").get(reverse("core:home")).content.decode()
+    body = login("alice").get(reverse("home:home")).content.decode()
     assert "10:00am to 11:00am (UK time)" in body
     assert "https://meet.example/abc" in body
     assert "Online" in body

@@ -124,6 +124,7 @@ def test_people_list_searches_by_name_and_counts_queries(
         Person.objects.create(first_name=f"P{i}", last_name="Zed")
     with django_assert_max_num_queries(8):
         response = client.get(reverse("people:list"), {"q": "Zed"})
+    assert response.status_code == 200
     assert response.context["page"].paginator.count == 30
 
 

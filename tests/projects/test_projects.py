@@ -231,4 +231,6 @@ def test_project_list_query_count_is_constant(login, users, django_assert_max_nu
         Project.objects.create(title=f"P{i}", purpose="x", owner=users["carol"])
     client = login("carol")
     with django_assert_max_num_queries(6):
-        client.get(reverse("projects:list"))
+        response = client.get(reverse("projects:list"))
+    assert response.status_code == 200
+    assert b"P24" in response.content

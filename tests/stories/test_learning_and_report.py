@@ -108,6 +108,7 @@ def test_the_value_report_shows_the_year(login, project, guide, users, journal_e
     # one person took part: a small number is hidden; the hours are shown
     assert "hidden (small number)" in page
     assert ">2.5</td>" in page
+    assert "Rewards paid" in page and ">£0.00</td>" in page  # nothing paid in 2026
     # a journal entry kept within the project does not reach the report
     assert "Tenants should present to the board themselves." not in page
 

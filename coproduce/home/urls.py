@@ -1,8 +1,8 @@
 from django.urls import path
 
-from coproduce.core import views
+from coproduce.home import views
 
-app_name = "core"
+app_name = "home"
 
 urlpatterns = [
     path("", views.home, name="home"),

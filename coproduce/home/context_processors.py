@@ -13,7 +13,7 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     if not user.is_authenticated:
         return []
-    items: list[tuple[str, str]] = [("Home", reverse("core:home"))]
+    items: list[tuple[str, str]] = [("Home", reverse("home:home"))]
     if roles.is_tenant(user):
         items.append(("My profile", reverse("people:my_profile")))
         items.append(("About me", reverse("diversity:about_me")))
@@ -51,7 +51,7 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
     if roles.can_manage_data_requests(user):
         items.append(("Data requests", reverse("privacy:register")))
     if roles.can_read_audit(user):
-        items.append(("Audit log", reverse("core:audit_log")))
+        items.append(("Audit log", reverse("home:audit_log")))
     path = request.path
     # The most specific matching link is the current one (/people/import/ over /people/).
     matches = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]

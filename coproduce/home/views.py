@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from coproduce.accounts import roles
+from coproduce.core.forms import AuditSearchForm
+from coproduce.core.selectors import audit_search
+from coproduce.home import selectors
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if roles.is_tenant(request.user):
+        context = selectors.tenant_home(user=request.user)
+        return render(request, "home/home_tenant.html", context)
+    context = selectors.staff_home(user=request.user)
+    return render(request, "home/home_staff.html", context)
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not roles.can_read_audit(request.user):
+        raise PermissionDenied
+    form = AuditSearchForm(request.GET or None)
+    entries = audit_search(form.cleaned_data if form.is_valid() else {})
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "home/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
