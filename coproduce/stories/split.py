@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from coproduce.core import transcripts
 from coproduce.stories.guides import GUIDES
 
 FORMATS = ("txt", "vtt", "srt")
@@ -49,8 +50,8 @@ class QuestionLike(Protocol):
     def cues(self) -> Sequence[str]: ...
 
 
-class TranscriptError(ValueError):
-    """The transcript cannot be read (empty, wrong format)."""
+# One error for every transcript problem, shared with the reader in core.
+TranscriptError = transcripts.TranscriptError
 
 
 @dataclass
@@ -61,7 +62,10 @@ class Piece:
 
 
 @dataclass
-class Turn:
+class Passage:
+    """One speaker's run of text, with where each piece of it sits in the source (the
+    splitter's own view of a turn: it needs source positions for `asked_at`)."""
+
     speaker: str
     pieces: list[Piece] = field(default_factory=list)
     char_offsets: bool = True
@@ -190,22 +194,22 @@ def _parse_cues(text: str, fmt: str) -> list[tuple[str, str]]:
     return cues
 
 
-def _turns_from_cues(cues: list[tuple[str, str]]) -> tuple[list[Turn], bool]:
+def _turns_from_cues(cues: list[tuple[str, str]]) -> tuple[list[Passage], bool]:
     speakers = {s for s, _ in cues if s}
     labelled = len(speakers) >= 2
-    turns: list[Turn] = []
+    turns: list[Passage] = []
     for index, (speaker, body) in enumerate(cues):
         if labelled:
             speaker = speaker or (turns[-1].speaker if turns else "")
             if not turns or turns[-1].speaker != speaker:
-                turns.append(Turn(speaker=speaker, char_offsets=False))
+                turns.append(Passage(speaker=speaker, char_offsets=False))
         elif not turns:
-            turns.append(Turn(speaker="", char_offsets=False))
+            turns.append(Passage(speaker="", char_offsets=False))
         turns[-1].add(body, index)
     return turns, labelled
 
 
-def _turns_from_text(text: str) -> tuple[list[Turn], bool]:
+def _turns_from_text(text: str) -> tuple[list[Passage], bool]:
     lines: list[tuple[int, str]] = []
     offset = 0
     for raw in text.splitlines(keepends=True):
@@ -223,19 +227,19 @@ def _turns_from_text(text: str) -> tuple[list[Turn], bool]:
     speakers = {name for name, n in labels.items() if n >= 2}
     labelled_lines = sum(n for name, n in labels.items() if name in speakers)
     labelled = len(speakers) >= 2 and labelled_lines >= 0.3 * len(lines)
-    turns: list[Turn] = []
+    turns: list[Passage] = []
     for start, line in lines:
         match = LABEL.match(line) if labelled else None
         if match and match.group("label") in speakers:
             body = line[match.end() :]
-            turns.append(Turn(speaker=match.group("label")))
+            turns.append(Passage(speaker=match.group("label")))
             turns[-1].add(body.rstrip(), start + match.end())
         elif labelled and turns:
             lead = len(line) - len(line.lstrip())
             turns[-1].add(line.strip(), start + lead)
         else:
             lead = len(line) - len(line.lstrip())
-            turns.append(Turn(speaker=""))
+            turns.append(Passage(speaker=""))
             turns[-1].add(line.strip(), start + lead)
     return turns, labelled
 
@@ -360,7 +364,7 @@ class _Unit:
     at: int
 
 
-def _units(turns: list[Turn]) -> list[_Unit]:
+def _units(turns: list[Passage]) -> list[_Unit]:
     units = []
     for index, turn in enumerate(turns):
         text = turn.text
