@@ -46,17 +46,18 @@ def test_vtt_voice_tags_labels_and_merging():
             "Welcome, everyone, to the health check. Let's start with repairs.",
             1.0,
             7.0,  # a merged turn ends where its last cue ends
+            cue=0,  # and is found at its first cue
         ),
-        Turn("Tom Okafor", "The repairs line takes & forever to answer.", 7.0, 12.25),
-        Turn("Priya", "And nobody calls back when they say they will.", 62.0, 65.0),
-        Turn("Jane Smith", "Thank you.", 65.0, 66.0),
+        Turn("Tom Okafor", "The repairs line takes & forever to answer.", 7.0, 12.25, cue=2),
+        Turn("Priya", "And nobody calls back when they say they will.", 62.0, 65.0, cue=3),
+        Turn("Jane Smith", "Thank you.", 65.0, 66.0, cue=4),
     ]
 
 
 def test_vtt_with_bom_crlf_and_hours():
     data = "\ufeffWEBVTT\r\n\r\n01:02:03.500 --> 01:02:04.000\r\nNo speaker here.\r\n".encode()
     turns = read_transcript(data, "call.VTT")
-    assert turns == [Turn("", "No speaker here.", 3723.5, 3724.0)]
+    assert turns == [Turn("", "No speaker here.", 3723.5, 3724.0, cue=0)]
 
 
 def test_vtt_cues_without_speakers_are_not_merged():
@@ -165,8 +166,8 @@ def test_txt_without_labels_uses_paragraphs():
     text = "The meeting opened at 7pm.\nTwelve residents came.\n\n\nRepairs were the main topic.\n"
     turns = read_transcript(text.encode(), "notes.txt")
     assert turns == [
-        Turn("", "The meeting opened at 7pm. Twelve residents came.", None, None),
-        Turn("", "Repairs were the main topic.", None, None),
+        Turn("", "The meeting opened at 7pm. Twelve residents came.", None, None, offset=0),
+        Turn("", "Repairs were the main topic.", None, None, offset=52),
     ]
 
 
