@@ -102,8 +102,8 @@ _TAG = re.compile(r"</?[^>\s][^>]*>")
 _LABEL = re.compile(
     r"^(?P<speaker>[^\W\d_][\w.'’()&\-]*(?:[ \t]+[\w.'’()&\-]+){0,4})[ \t]*:[ \t]*(?P<text>.*)$"
 )
-# "[00:01:02] Jane: ..." or "00:01:02 Jane: ..." in plain-text transcripts.
-_TXT_TIME = re.compile(r"^\[?(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,]\d+)?\]?[ \t]+")
+# "[00:01:02] Jane: ...", "(00:01:02) Jane: ..." or "00:01:02 Jane: ..." in plain text.
+_TXT_TIME = re.compile(r"^[\[(]?(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,]\d+)?[\])]?[ \t]+")
 # Microsoft Teams-style heading: "Jane Smith   0:03" or "Jane Smith 1:02:03" on its own line.
 _TEAMS_HEADING = re.compile(
     r"^(?P<speaker>[^\W\d_][\w.'’()&\-]*(?:[ \t]+[^\W\d_][\w.'’()&\-]*){0,4})[ \t]+"
@@ -251,7 +251,7 @@ def _read_vtt(text: str, filename: str) -> list[_Piece]:
     if not re.match(r"^WEBVTT(?:[ \t].*)?$", header):
         raise TranscriptError(
             f"{filename} line 1: a WebVTT file must start with 'WEBVTT' "
-            f"but this one starts with '{header.strip()[:40]}'."
+            f"but this one starts with '{header[:40]}'."
         )
     cues = _Cues()
     blocks = _blocks(lines)
