@@ -280,7 +280,7 @@ def evidence_import(
                         )
                     )
     elif kind == EvidenceKind.TRANSCRIPT:
-        for turn in parsing.read_transcript(data, filename):
+        for index, turn in enumerate(parsing.read_transcript(data, filename)):
             if turn.text.strip():
                 pairs.append(
                     _new_item(
@@ -289,7 +289,7 @@ def evidence_import(
                         source=title,
                         text=turn.text.strip(),
                         speaker=turn.speaker,
-                        reference=str(turn.index),
+                        reference=str(index),
                         **common,
                     )
                 )

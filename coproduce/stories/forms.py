@@ -15,7 +15,7 @@ from coproduce.stories.models import (
     Story,
     StoryConsent,
 )
-from coproduce.stories.split import FORMATS, TranscriptError, detect_format, read_transcript
+from coproduce.stories.split import FORMATS, TranscriptError, decode_transcript, detect_format
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -118,7 +118,7 @@ class StoryDetailsForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError("The transcript is too big (the limit is 5 MB).")
         try:
-            text = read_transcript(upload.read())
+            text = decode_transcript(upload.read(), upload.name or "the transcript")
         except TranscriptError as exc:
             raise forms.ValidationError(str(exc)) from exc
         fmt = detect_format(upload.name or "", text)

@@ -3,9 +3,13 @@
 Pure Python (no Django, no database): the web app and `coproduce story split` share it.
 
 How it works
-1. Parse the file into *turns*: WebVTT/SRT cues (speaker from `<v Name>` or a `Name:`
-   prefix, consecutive cues by one speaker form one turn), or plain-text lines (a `Name:`
-   label at the start of a line starts a turn; without labels every line is a paragraph).
+1. Read the file with the one transcript reader, `coproduce.core.transcripts` (the rules
+   are in docs/evidence-formats.md), a turn per cue or per line, each with its place in the
+   file; plain text is read by line (`plain="lines"`: a `Name:` label starts a turn when at
+   least two names recur; without labels every line is a paragraph). Group them into
+   *passages*: with two or more speakers, one speaker's consecutive cues or lines (a cue
+   without a speaker belongs to the one before); without, all cues are one passage and
+   every line is its own.
 2. Cut turns into sentences. Each sentence is scored against every guide question: the
    question's own words and its paraphrase cues (`guides.Question.cues`), stemmed, each word
    weighted by how few questions share it, plus a bonus for whole cue phrases.
@@ -35,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from coproduce.core import transcripts
+from coproduce.core.transcripts import Turn
 from coproduce.stories.guides import GUIDES
 
 FORMATS = ("txt", "vtt", "srt")
@@ -49,40 +55,36 @@ class QuestionLike(Protocol):
     def cues(self) -> Sequence[str]: ...
 
 
-class TranscriptError(ValueError):
-    """The transcript cannot be read (empty, wrong format)."""
+# One error for every transcript problem, shared with the reader in core.
+TranscriptError = transcripts.TranscriptError
 
 
 @dataclass
-class Piece:
-    text: str
-    at: int  # character offset (txt) or cue index (vtt/srt)
-    start: int = 0  # offset of this piece inside its turn's text
+class Passage:
+    """One speaker's run of the reader's turns (cues or lines) as the splitter reads it, and
+    the way back from a place in its text to the source, for `asked_at`."""
 
-
-@dataclass
-class Turn:
     speaker: str
-    pieces: list[Piece] = field(default_factory=list)
-    char_offsets: bool = True
+    cues: bool  # positions are cue indexes (.vtt, .srt), not character offsets (.txt)
+    turns: list[Turn] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # where each turn's text starts in `text`
 
     @property
     def text(self) -> str:
-        return (" " if not self.char_offsets else "\n").join(p.text for p in self.pieces)
+        return (" " if self.cues else "\n").join(turn.text for turn in self.turns)
+
+    def add(self, turn: Turn) -> None:
+        last = self.starts[-1] + len(self.turns[-1].text) + 1 if self.turns else 0
+        self.starts.append(last)
+        self.turns.append(turn)
 
     def at(self, offset: int) -> int:
-        piece = self.pieces[0]
-        for candidate in self.pieces:
-            if candidate.start <= offset:
-                piece = candidate
-        if self.char_offsets:
-            return piece.at + max(0, offset - piece.start)
-        return piece.at
-
-    def add(self, text: str, at: int) -> None:
-        sep = 1 if self.pieces else 0
-        start = (self.pieces[-1].start + len(self.pieces[-1].text) + sep) if self.pieces else 0
-        self.pieces.append(Piece(text=text, at=at, start=start))
+        """The cue index, or the character offset in the transcript, of `text[offset]`."""
+        index = max(i for i, start in enumerate(self.starts) if start <= offset or i == 0)
+        turn = self.turns[index]
+        position = turn.cue if self.cues else turn.offset
+        assert position is not None, "the transcript reader places every turn"
+        return position if self.cues else position + max(0, offset - self.starts[index])
 
 
 @dataclass
@@ -137,14 +139,8 @@ def answers_from_parts(parts: Sequence[Part] | Sequence[dict[str, object]]) -> d
     return {q: "\n\n".join(texts) for q, texts in collected.items()}
 
 
-# Parsing --------------------------------------------------------------------------------
+# Reading -------------------------------------------------------------------------------
 
-TIMESTAMP = r"(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\)?\]?\s*)?"
-LABEL = re.compile(
-    r"^\s*" + TIMESTAMP + r"(?P<label>[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}|[QA])\s*:\s+"
-)
-VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
-TAG = re.compile(r"<[^>]+>")
 SENTENCE = re.compile(r"[^.!?…]*[.!?…]+[\"'”’)\]]*|[^.!?…]+$")
 
 
@@ -159,85 +155,25 @@ def detect_format(name: str, text: str) -> str:
     return "txt"
 
 
-def _parse_cues(text: str, fmt: str) -> list[tuple[str, str]]:
-    """(speaker, text) per cue, in order."""
-    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n").strip("\ufeff"))
-    cues: list[tuple[str, str]] = []
-    for block in blocks:
-        lines = [line for line in block.split("\n") if line.strip()]
-        if not lines:
-            continue
-        if fmt == "vtt" and lines[0].startswith(("WEBVTT", "NOTE", "STYLE", "REGION")):
-            continue
-        timing = next((i for i, line in enumerate(lines) if "-->" in line), None)
-        if timing is None:
-            continue
-        body = " ".join(lines[timing + 1 :]).strip()
-        speaker = ""
-        voice = VOICE.search(body)
-        if voice:
-            speaker = voice.group(1).strip()
-        body = TAG.sub("", body).strip()
-        if not speaker:
-            label = LABEL.match(body)
-            if label:
-                speaker = label.group("label")
-                body = body[label.end() :].strip()
-        if body:
-            cues.append((speaker, body))
-    if not cues:
-        raise TranscriptError(f"no cues found in this .{fmt} file")
-    return cues
+def decode_transcript(data: bytes, filename: str = "the transcript") -> str:
+    """An uploaded transcript as text: UTF-8, or Windows-1252 as older editors save it."""
+    return transcripts.decode_text(data, filename, windows_1252=True)
 
 
-def _turns_from_cues(cues: list[tuple[str, str]]) -> tuple[list[Turn], bool]:
-    speakers = {s for s, _ in cues if s}
-    labelled = len(speakers) >= 2
-    turns: list[Turn] = []
-    for index, (speaker, body) in enumerate(cues):
-        if labelled:
-            speaker = speaker or (turns[-1].speaker if turns else "")
-            if not turns or turns[-1].speaker != speaker:
-                turns.append(Turn(speaker=speaker, char_offsets=False))
-        elif not turns:
-            turns.append(Turn(speaker="", char_offsets=False))
-        turns[-1].add(body, index)
-    return turns, labelled
-
-
-def _turns_from_text(text: str) -> tuple[list[Turn], bool]:
-    lines: list[tuple[int, str]] = []
-    offset = 0
-    for raw in text.splitlines(keepends=True):
-        line = raw.rstrip("\r\n")
-        if line.strip():
-            lines.append((offset, line))
-        offset += len(raw)
-    if not lines:
-        raise TranscriptError("the transcript is empty")
-    labels: dict[str, int] = {}
-    for _, line in lines:
-        match = LABEL.match(line)
-        if match:
-            labels[match.group("label")] = labels.get(match.group("label"), 0) + 1
-    speakers = {name for name, n in labels.items() if n >= 2}
-    labelled_lines = sum(n for name, n in labels.items() if name in speakers)
-    labelled = len(speakers) >= 2 and labelled_lines >= 0.3 * len(lines)
-    turns: list[Turn] = []
-    for start, line in lines:
-        match = LABEL.match(line) if labelled else None
-        if match and match.group("label") in speakers:
-            body = line[match.end() :]
-            turns.append(Turn(speaker=match.group("label")))
-            turns[-1].add(body.rstrip(), start + match.end())
-        elif labelled and turns:
-            lead = len(line) - len(line.lstrip())
-            turns[-1].add(line.strip(), start + lead)
-        else:
-            lead = len(line) - len(line.lstrip())
-            turns.append(Turn(speaker=""))
-            turns[-1].add(line.strip(), start + lead)
-    return turns, labelled
+def _passages(turns: list[Turn], cues: bool) -> tuple[list[Passage], bool]:
+    """The reader's turns (one per cue or line) grouped into passages, and whether the
+    transcript names two or more speakers."""
+    labelled = len({turn.speaker for turn in turns if turn.speaker}) >= 2
+    passages: list[Passage] = []
+    for turn in turns:
+        speaker = turn.speaker if labelled else ""
+        if cues and labelled and not speaker and passages:
+            speaker = passages[-1].speaker  # a cue without a name goes on from the one before
+        last = passages[-1] if passages else None
+        if last is None or last.speaker != speaker or not (speaker or cues):
+            passages.append(Passage(speaker=speaker, cues=cues))
+        passages[-1].add(turn)
+    return passages, labelled
 
 
 # Scoring --------------------------------------------------------------------------------
@@ -360,7 +296,7 @@ class _Unit:
     at: int
 
 
-def _units(turns: list[Turn]) -> list[_Unit]:
+def _units(turns: list[Passage]) -> list[_Unit]:
     units = []
     for index, turn in enumerate(turns):
         text = turn.text
@@ -396,15 +332,14 @@ def _choose(candidates: list[tuple[int, list[float]]], n_questions: int) -> dict
     return {q: unit_index for unit_index, q in chain}
 
 
-def split_transcript(text: str, fmt: str, questions: Sequence[QuestionLike]) -> SplitResult:
+def split_transcript(
+    text: str, fmt: str, questions: Sequence[QuestionLike], *, name: str = "the transcript"
+) -> SplitResult:
+    """Split decoded transcript text; `name` is how error messages call the file."""
     if fmt not in FORMATS:
         raise TranscriptError(f"unknown transcript format {fmt!r} (use .txt, .vtt or .srt)")
-    if not text.strip():
-        raise TranscriptError("the transcript is empty")
-    if fmt == "txt":
-        turns, labelled = _turns_from_text(text)
-    else:
-        turns, labelled = _turns_from_cues(_parse_cues(text, fmt))
+    read = transcripts.read_transcript(text, fmt, name, plain="lines", merge=False)
+    turns, labelled = _passages(read, cues=fmt != "txt")
     matcher = _Matcher.build(questions)
     units = _units(turns)
     scored = [matcher.scores(u.text) for u in units]
@@ -444,9 +379,9 @@ def split_transcript(text: str, fmt: str, questions: Sequence[QuestionLike]) -> 
                 asks = picks_by_turn.get(index)
                 if asks is not None:
                     current = asks
-                parts.append(Part(turn.text, turn.pieces[0].at, turn.speaker, None, asks))
+                parts.append(Part(turn.text, turn.at(0), turn.speaker, None, asks))
             else:
-                parts.append(Part(turn.text, turn.pieces[0].at, turn.speaker, current))
+                parts.append(Part(turn.text, turn.at(0), turn.speaker, current))
     else:
         for index, turn in enumerate(turns):
             text_of_turn = turn.text
@@ -469,15 +404,6 @@ def split_transcript(text: str, fmt: str, questions: Sequence[QuestionLike]) -> 
     return SplitResult(
         fmt=fmt, parts=parts, asked=asked, labelled=labelled, interviewer=interviewer
     )
-
-
-def read_transcript(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise TranscriptError("the file is not text (save it as UTF-8)")
 
 
 # Command line ---------------------------------------------------------------------------
@@ -519,8 +445,8 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
             raise TranscriptError(f"{path.name}: use a .txt, .vtt or .srt file")
         if args.out and not Path(args.out).resolve().parent.is_dir():
             raise TranscriptError(f"folder for --out does not exist: {Path(args.out).parent}")
-        text = read_transcript(path.read_bytes())
-        result = split_transcript(text, suffix, guide.questions)
+        text = decode_transcript(path.read_bytes(), path.name)
+        result = split_transcript(text, suffix, guide.questions, name=path.name)
         payload = json.dumps(
             {"guide": guide.slug, "segments": result.segments()}, ensure_ascii=False, indent=1
         )

@@ -33,3 +33,28 @@ def test_the_refresh_fills_the_cache_with_current_figures(world):
         "GROUP BY" in q["sql"] and "people_person" in q["sql"] for q in queries.captured_queries
     )
     assert board.participants == 42
+
+
+def test_a_people_import_queues_a_refresh(db, tmp_path, django_capture_on_commit_callbacks):
+    # The import writes with raw SQL (no post_save): people sends `people_imported` instead.
+    from coproduce.people.importing import import_file
+
+    cache.delete(FLAG)
+    path = tmp_path / "people.csv"
+    path.write_text("external_ref,first_name,area\nHA-1,Nia,Northfield\nHA-2,Sam,Mill Court\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_file(path)
+    assert result.saved and result.created == 2
+    assert _queued() == 1
+
+
+def test_a_refused_import_queues_nothing(db, tmp_path, django_capture_on_commit_callbacks):
+    from coproduce.people.importing import import_file
+
+    cache.delete(FLAG)
+    path = tmp_path / "people.csv"
+    path.write_text("external_ref,first_name\nHA-1,Nia\nHA-2,\n")  # first_name is required
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_file(path)
+    assert not result.saved
+    assert _queued() == 0

@@ -7,9 +7,15 @@ from pathlib import Path
 import pytest
 
 from coproduce.stories.guides import DEFAULT_GUIDE
-from coproduce.stories.split import TranscriptError, detect_format, split_transcript
+from coproduce.stories.split import (
+    TranscriptError,
+    decode_transcript,
+    detect_format,
+    split_transcript,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
+DEMO_INTERVIEW = Path(__file__).parents[2] / "coproduce" / "stories" / "demo_interview.txt"
 
 # fixture -> {question: (where the question starts, words in its answer)}
 PLAIN = {
@@ -154,3 +160,63 @@ def test_thanks_and_small_talk_between_questions_belong_to_no_answer():
         "as a staff member."
     )
     assert "Thank you so much" not in answers[8]
+
+
+# Where questions are asked and parts start is what a story stores (StoryAnswer.asked_at,
+# Story.parts[].at): a character offset into the transcript for .txt, the 0-based cue index for
+# .vtt and .srt (docs/stories.md). The numbers below were counted from the files, so a change
+# in how the transcript reader places text fails here.
+
+
+def test_asked_at_in_labelled_plain_text_is_the_offset_of_the_question():
+    text = (FIXTURES / "labelled.txt").read_text()
+    result = split_transcript(text, "txt", DEFAULT_GUIDE.questions)
+    # line 1 is "Interviewer: Thanks for doing this. First, please introduce ..."
+    assert result.asked == {1: 36, 2: 171, 3: 306, 6: 426}
+    assert [part.at for part in result.parts] == [13, 90, 171, 229, 306, 350, 426, 463]
+    for part in result.parts:
+        assert text[part.at :].startswith(part.text.split("\n")[0])
+
+
+def test_asked_at_in_the_demo_interview_is_the_offset_of_each_question():
+    text = DEMO_INTERVIEW.read_text(encoding="utf-8")
+    result = split_transcript(text, "txt", DEFAULT_GUIDE.questions)
+    assert not result.labelled
+    assert result.asked == {
+        1: 103,  # "So to start, could you tell me a bit about yourself ..."
+        2: 358,  # "Can you describe the piece of co-production ..."
+        3: 616,
+        4: 918,
+        5: 1151,
+        6: 1358,
+        7: 1462,
+        8: 1675,  # "And last one: what's the value of co-production?" is not a speaker
+    }
+    assert text[1675:].startswith("And last one: what's the value")
+    for part in result.parts:
+        assert text[part.at :].startswith(part.text)
+
+
+def test_asked_at_in_a_vtt_is_the_cue_index_of_every_part():
+    text = (FIXTURES / "interview_speakers.vtt").read_text()
+    result = split_transcript(text, "vtt", DEFAULT_GUIDE.questions)
+    # 17 cues; Amira's first two (cues 1 and 2) are one part, found at the first of them
+    assert [part.at for part in result.parts] == [0, 1, *range(3, 17)]
+
+
+def test_an_upload_is_decoded_once_with_windows_line_endings_made_plain():
+    data = (FIXTURES / "labelled.txt").read_bytes().replace(b"\n", b"\r\n")
+    text = decode_transcript(data, "rosa.txt")
+    assert "\r" not in text
+    assert split_transcript(text, "txt", DEFAULT_GUIDE.questions).asked == {
+        1: 36,
+        2: 171,
+        3: 306,
+        6: 426,
+    }
+
+
+def test_an_upload_from_an_old_windows_editor_is_still_read():
+    assert decode_transcript("Interviewer: Café?\n".encode("cp1252")) == "Interviewer: Café?\n"
+    with pytest.raises(TranscriptError, match="rubbish.txt is not UTF-8 text"):
+        decode_transcript(b"\x81\x8d\x8f", "rubbish.txt")

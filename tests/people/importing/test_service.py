@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from coproduce.core.models import AuditEntry
 from coproduce.people import importing
-from coproduce.people.importing import ImportFileError, analyse_file, import_file
+from coproduce.people.importing import ImportFileError, analyse_file, import_file, writer
 from coproduce.people.models import Area, Channel, Person
 
 HEADER = importing.COLUMN_NAMES
@@ -162,7 +162,7 @@ def test_header_names_ignore_case_and_spaces(db, tmp_path):
 
 
 def test_one_bad_row_saves_nothing_even_after_batches_were_written(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+    monkeypatch.setattr(writer, "BATCH_SIZE", 2)
     rows = [row(f"G{n}", area=f"Area {n}") for n in range(7)]
     rows.append(row("G9", date_of_birth="31/02/1990"))
     result = import_file(write_csv(tmp_path / "g.csv", rows))
