@@ -15,7 +15,7 @@ import io
 import pytest
 from django.utils import timezone
 
-from coproduce.core.demo import demo_build
+from coproduce.demo.build import demo_build
 from tests.demo.fingerprint import demo_fingerprint
 
 HOMES = 300
@@ -28,15 +28,13 @@ def build() -> None:
 
 
 @pytest.mark.django_db(transaction=True, reset_sequences=True)
-def test_the_demo_builds_the_same_tables_for_the_same_seed(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_the_demo_builds_the_same_tables_for_the_same_seed():
     build()
     assert demo_fingerprint() == FINGERPRINT
 
 
 @pytest.mark.django_db(transaction=True, reset_sequences=True)
-def test_the_demo_does_not_depend_on_the_day_it_is_built(settings, tmp_path, monkeypatch):
-    settings.MEDIA_ROOT = tmp_path
+def test_the_demo_does_not_depend_on_the_day_it_is_built(monkeypatch):
     now = timezone.now
     monkeypatch.setattr(timezone, "now", lambda: now() + dt.timedelta(days=366))
     build()
