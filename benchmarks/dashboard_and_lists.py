@@ -76,7 +76,7 @@ def main() -> int:
     if not args.reuse:
         t = time.perf_counter()
         call_command("migrate", verbosity=0)
-        from coproduce.core.demo import demo_build
+        from coproduce.demo.build import demo_build
 
         demo_build(homes=args.people, seed=2026, stdout=io.StringIO(), progress=False)
         setup["demo_seconds"] = round(time.perf_counter() - t, 1)

@@ -38,7 +38,7 @@ def main() -> int:
     from django.core.management import call_command
 
     from coproduce.accounts.models import User
-    from coproduce.core.demo_healthcheck import _survey_csv
+    from coproduce.demo.evidence import survey_csv
     from coproduce.evaluation import report, services
     from coproduce.evaluation.models import ThemeRun
     from coproduce.people.models import Person
@@ -74,7 +74,7 @@ def main() -> int:
     )
     figures: dict[str, float] = {}
     rng = random.Random(3)
-    data = _survey_csv(args.items, rng, 2026)
+    data = survey_csv(args.items, rng, 2026)
     t = time.perf_counter()
     services.evidence_import(
         check=check,

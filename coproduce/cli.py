@@ -31,7 +31,7 @@ Run `coproduce COMMAND --help` for a command's options.
 
 # command -> (module:function, needs Django)
 COMMANDS: dict[str, tuple[str, bool]] = {
-    "demo": ("coproduce.core.demo:cli_main", True),
+    "demo": ("coproduce.demo.command:cli_main", True),
     "import-people": ("coproduce.people.importing:cli_main", True),
     "theme": ("coproduce.insight.cli:main", False),
     "report": ("coproduce.evaluation.report:cli_main", True),

@@ -21,8 +21,8 @@ from django.db import connection, connections
 
 from coproduce.cli import main as coproduce_main
 from coproduce.core.backup import backup_main, restore_main
-from coproduce.core.demo import demo_build
 from coproduce.core.models import AuditEntry
+from coproduce.demo.build import demo_build
 from coproduce.evaluation.models import Coding
 from coproduce.meetings.models import Attendance
 from coproduce.people.models import Area, Person

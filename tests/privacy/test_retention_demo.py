@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from coproduce.accounts.models import User
 from coproduce.accounts.roles import STAFF_ROLES, Role
-from coproduce.core.demo import demo_build
 from coproduce.core.models import AuditEntry
+from coproduce.demo.build import demo_build
 from coproduce.diversity.models import EqualityConsent, EqualityRecord
 from coproduce.evaluation.models import EvidenceItem, EvidenceOriginal, HealthCheck
 from coproduce.meetings.models import Meeting, TimeGiven

@@ -20,7 +20,7 @@ from django.db.models import Q, Sum
 from django.test import TestCase
 
 from coproduce.accounts.models import User
-from coproduce.core.demo import demo_build
+from coproduce.demo.build import demo_build
 from coproduce.diversity.models import EqualityRecord
 from coproduce.diversity.selectors import BY_KEY, dashboard
 from coproduce.evaluation.models import Coding, EvidenceItem, Judgement

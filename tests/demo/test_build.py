@@ -13,15 +13,11 @@ from django.contrib.auth import authenticate
 
 from coproduce.accounts.models import User
 from coproduce.accounts.roles import Role
-from coproduce.core.demo import (
-    DEMO_EMAIL_DOMAIN,
-    DEMO_LOGINS,
-    DEMO_PASSWORD,
-    REFERENCE_DATE,
-    cli_main,
-    demo_build,
-    demo_people,
-)
+from coproduce.demo.build import demo_build
+from coproduce.demo.command import cli_main
+from coproduce.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from coproduce.demo.people import demo_people
+from coproduce.demo.riverside import DEMO_EMAIL_DOMAIN, REFERENCE_DATE
 from coproduce.people.models import (
     Area,
     DigitalAccess,

@@ -4,7 +4,7 @@ import datetime as dt
 
 from coproduce.accounts.models import User
 from coproduce.accounts.roles import Role
-from coproduce.core.demo_rewards import CHARITY, build_rewards_demo
+from coproduce.demo.rewards import CHARITY, build_rewards_demo
 from coproduce.people.models import Person
 from coproduce.projects.models import Project
 from coproduce.rewards.models import (

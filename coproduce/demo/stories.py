@@ -1,6 +1,6 @@
-"""The demo's stories and impact: a journal for the customer promises project, three
-recorded stories (one imported from a transcript file), check-ins before and after, an impact
-log and so a value report. Deterministic for a seed; runs once (idempotent)."""
+"""Stories and the difference it made: a journal for the customer promises project, three
+recorded stories (one imported from a transcript file), check-ins before and after, and an
+impact log, and so a value report. Deterministic for a seed; runs once."""
 
 from __future__ import annotations
 
@@ -15,18 +15,23 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from coproduce.accounts.models import User
+from coproduce.demo.riverside import DEMO_EMAIL_DOMAIN, PROMISES_TITLE
+from coproduce.people.models import Person
 from coproduce.projects.models import Project
 from coproduce.stories import services
-from coproduce.stories.models import (
-    ShareConsent,
-    Story,
-    StoryConsent,
-)
+from coproduce.stories.models import InterviewGuide, ShareConsent, Story, StoryConsent
 
-PROMISES_TITLE = "Our customer promises"
-COORDINATOR_EMAIL = "coordinator@demo.coproduce.test"
-FACILITATOR_EMAIL = "facilitator@demo.coproduce.test"
+COORDINATOR_EMAIL = f"coordinator@{DEMO_EMAIL_DOMAIN}"
+FACILITATOR_EMAIL = f"facilitator@{DEMO_EMAIL_DOMAIN}"
 TRANSCRIPT = Path(__file__).resolve().parent.parent / "stories" / "demo_interview.txt"
+OPPORTUNITIES = ["training", "volunteering", "job", "other_group", "education"]
+SKILLS_GAINED = [
+    "Speaking in public",
+    "Chairing a meeting",
+    "Writing plainly",
+    "Using video calls",
+    "",
+]
 
 
 def _pixel_png() -> bytes:
@@ -173,9 +178,15 @@ def build_stories_demo(*, seed: int) -> dict[str, int]:
     facilitator = User.objects.filter(email=FACILITATOR_EMAIL).first() or coordinator
     guide = services.guide_ensure_default()
     rng = random.Random(seed)
-    stats = {"journal": 0, "stories": 0, "check_ins": 0, "changes": 0}
+    journal = _journal_write(project, [coordinator, facilitator, *_member_users(project)])
+    stories = _stories_record(project, guide, facilitator)
+    changes = _changes_log(project, coordinator)
+    check_ins = _check_ins_record(project, rng)
+    return {"journal": journal, "stories": stories, "check_ins": check_ins, "changes": changes}
 
-    authors = [coordinator, facilitator, *_member_users(project)]
+
+def _journal_write(project: Project, authors: list[User]) -> int:
+    """The project's journal, taking turns to write; a photo from the board day."""
     for index, (day, what, felt, lightbulb, consent) in enumerate(JOURNAL):
         files = []
         if index == 4:
@@ -191,8 +202,11 @@ def build_stories_demo(*, seed: int) -> dict[str, int]:
             files=files,
             descriptions=["Tenants presenting the promises to the board"] if files else [],
         )
-        stats["journal"] += 1
+    return len(JOURNAL)
 
+
+def _stories_record(project: Project, guide: InterviewGuide, facilitator: User) -> int:
+    """One story imported from an interview transcript, two typed in."""
     services.story_create(
         project=project,
         guide=guide,
@@ -208,8 +222,11 @@ def build_stories_demo(*, seed: int) -> dict[str, int]:
     )
     for story in TYPED_STORIES:
         services.story_create(project=project, guide=guide, interviewer=facilitator, **story)
-    stats["stories"] = 1 + len(TYPED_STORIES)
+    return 1 + len(TYPED_STORIES)
 
+
+def _changes_log(project: Project, coordinator: User) -> int:
+    """What changed because of the project, each tied to the decisions that led to it."""
     decisions = list(project.decisions.order_by("decided_on"))
     promise_story = Story.objects.get(project=project, title="How we wrote the promises")
     for index, (kind, title, before, after, voices, day) in enumerate(CHANGES):
@@ -225,14 +242,16 @@ def build_stories_demo(*, seed: int) -> dict[str, int]:
             stories=[promise_story] if index == 0 else [],
             recorded_by=coordinator,
         )
-        stats["changes"] += 1
+    return len(CHANGES)
 
-    # Check-ins when people joined and a year on: most feel more confident and listened to.
-    members = list(project.members.select_related("person").order_by("joined_on", "id"))
-    opportunities = ["training", "volunteering", "job", "other_group", "education"]
-    for member in members:
+
+def _check_ins_record(project: Project, rng: random.Random) -> int:
+    """Check-ins when people joined and a year on: most feel more confident and listened to.
+    Check-ins are optional, so some people have none. Returns how many."""
+    made = 0
+    for member in project.members.select_related("person").order_by("joined_on", "id"):
         if rng.random() < 0.15:
-            continue  # check-ins are optional
+            continue
         start = [rng.randint(1, 3) for _ in range(3)]
         services.self_assessment_record(
             person=member.person,
@@ -242,30 +261,28 @@ def build_stories_demo(*, seed: int) -> dict[str, int]:
             skills=start[1],
             listened_to=start[2],
         )
-        # Confidence and feeling listened to rise for everyone here; skills are mixed, so
-        # the skills row shows how small numbers are hidden.
-        later = [
-            start[0] + rng.choice([1, 1, 2]),
-            min(5, start[1] + rng.choice([0, 0, 1, 2])),
-            start[2] + rng.choice([1, 2]),
-        ]
-        services.self_assessment_record(
-            person=member.person,
-            project=project,
-            taken_on=dt.date(2025, 10, 31),
-            confidence=later[0],
-            skills=later[1],
-            listened_to=later[2],
-            skills_gained=rng.choice(
-                [
-                    "Speaking in public",
-                    "Chairing a meeting",
-                    "Writing plainly",
-                    "Using video calls",
-                    "",
-                ]
-            ),
-            opportunities=[o for o in opportunities if rng.random() < 0.3],
-        )
-        stats["check_ins"] += 2
-    return stats
+        _check_in_a_year_on(member.person, project, start, rng)
+        made += 2
+    return made
+
+
+def _check_in_a_year_on(
+    person: Person, project: Project, start: list[int], rng: random.Random
+) -> None:
+    # Confidence and feeling listened to rise for everyone here; skills are mixed, so the
+    # skills row shows how small numbers are hidden.
+    later = [
+        start[0] + rng.choice([1, 1, 2]),
+        min(5, start[1] + rng.choice([0, 0, 1, 2])),
+        start[2] + rng.choice([1, 2]),
+    ]
+    services.self_assessment_record(
+        person=person,
+        project=project,
+        taken_on=dt.date(2025, 10, 31),
+        confidence=later[0],
+        skills=later[1],
+        listened_to=later[2],
+        skills_gained=rng.choice(SKILLS_GAINED),
+        opportunities=[o for o in OPPORTUNITIES if rng.random() < 0.3],
+    )

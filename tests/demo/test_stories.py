@@ -6,7 +6,7 @@ import datetime as dt
 
 from coproduce.accounts.models import User
 from coproduce.accounts.roles import Role
-from coproduce.core.demo_stories import build_stories_demo
+from coproduce.demo.stories import build_stories_demo
 from coproduce.people.models import Person
 from coproduce.projects.models import Project, ProjectMember
 from coproduce.stories.models import (

@@ -1,0 +1,41 @@
+"""The demo gives the same tables for the same seed, on SQLite and PostgreSQL, whatever the day.
+
+The demo measures its dates from REFERENCE_DATE, never from the clock, so building it with the
+clock a year and a day on gives the same fingerprint. What the fingerprint reads and what it
+leaves out (random tokens, password hashes, clock times set by services) is in
+tests/demo/fingerprint.py. FINGERPRINT was recorded from the demo as it was before it moved out
+of coproduce/core/ (issue #14); the move must not change it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+
+from coproduce.demo.build import demo_build
+from tests.demo.fingerprint import demo_fingerprint
+
+HOMES = 300
+SEED = 2026
+FINGERPRINT = "4b8bf2543c8c9b8a1088b2687e59a0fa312cd5256013115e85bff5bed0683f3d"
+
+
+def build() -> None:
+    demo_build(homes=HOMES, seed=SEED, stdout=io.StringIO(), progress=False)
+
+
+@pytest.mark.django_db(transaction=True, reset_sequences=True)
+def test_the_demo_builds_the_same_tables_for_the_same_seed():
+    build()
+    assert demo_fingerprint() == FINGERPRINT
+
+
+@pytest.mark.django_db(transaction=True, reset_sequences=True)
+def test_the_demo_does_not_depend_on_the_day_it_is_built(monkeypatch):
+    now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: now() + dt.timedelta(days=366))
+    build()
+    assert demo_fingerprint() == FINGERPRINT
