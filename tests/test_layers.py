@@ -29,16 +29,6 @@ LAYERS: list[set[str]] = [
 ]
 LAYER = {package: depth for depth, line in enumerate(LAYERS) for package in line}
 
-# Known exceptions, each being removed by its own piece of issue #14.
-IGNORED: set[str] = set()
-
-
-def _ignored(relative: str) -> bool:
-    if relative in IGNORED:
-        return True
-    # until the demo moves
-    return relative.startswith("coproduce/core/demo") and relative.count("/") == 2
-
 
 def _package(dotted: str) -> str | None:
     """Our top-level package for a dotted module name, "project", or None if not ours."""
@@ -102,7 +92,7 @@ def test_no_module_imports_its_own_layer_or_above() -> None:
     for path, dotted in _modules():
         relative = str(path.relative_to(ROOT.parent))
         own = _package(dotted)
-        if own is None or _ignored(relative):
+        if own is None:
             continue
         for line, name in imports(path, dotted):
             other = _package(name)
