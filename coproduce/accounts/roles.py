@@ -51,6 +51,15 @@ def _role(user: Any) -> str | None:
     return str(user.role)
 
 
+def is_staff_role(role: str) -> bool:
+    """For a role value not yet on a signed-in user (a model property, the demo's plan)."""
+    return role in STAFF_ROLES
+
+
+def is_tenant_role(role: str) -> bool:
+    return role == Role.TENANT
+
+
 def is_staff_member(user: Any) -> bool:
     return _role(user) in STAFF_ROLES
 

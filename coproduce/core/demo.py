@@ -30,7 +30,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, transaction
 
 from coproduce.accounts.models import User
-from coproduce.accounts.roles import Role
+from coproduce.accounts.roles import Role, is_tenant_role
 from coproduce.core.audit import audit_record
 from coproduce.people.models import (
     Area,
@@ -1057,7 +1057,7 @@ def _ensure_logins(plan: Plan) -> int:
             continue
         person = None
         full_name = login.full_name
-        if login.role == Role.TENANT:
+        if is_tenant_role(login.role):
             index = plan.login_homes.get(login.key)
             if index is None:
                 continue  # too few homes for this kind of tenant
