@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from coproduce.stories.models import JournalFile, Story
 
 
 class Role(models.TextChoices):
@@ -183,3 +187,67 @@ def can_manage_stories(user: Any) -> bool:
 # Data protection: the register of subject access, erasure and restriction requests.
 def can_manage_data_requests(user: Any) -> bool:
     return _role(user) == Role.DATA_PROTECTION
+
+
+# Questions about one record of a higher app (rewards, stories). accounts sits below them and
+# never queries their tables: a fact that needs a query (is this user in the project's team?) is
+# passed in as a function of no arguments by the app's selector, which fetches it, and is only
+# called when the answer depends on it (so pages make no more queries than before). Values of the
+# apps' choices are written out here because their models cannot be imported at run time.
+Fact = Callable[[], bool]
+JOURNAL_PROJECT_ONLY = "project"  # stories.models.ShareConsent.PROJECT
+STORY_PRIVATE = "private"  # stories.models.StoryConsent.PRIVATE
+
+
+def can_see_rewards_home(user: Any) -> bool:
+    return can_manage_rewards(user) or can_approve_payments(user)
+
+
+def can_correct_lines(user: Any) -> bool:
+    return can_manage_rewards(user) or can_approve_payments(user)
+
+
+def can_read_offer(user: Any, *, is_current_member: Fact) -> bool:
+    """A project's reward offer: the rewards team, staff who see every project, its tenants."""
+    if can_manage_rewards(user) or can_approve_payments(user):
+        return True
+    if is_tenant(user):
+        return is_current_member()
+    return can_see_all_projects(user)
+
+
+def can_see_journal(user: Any, *, sees_project: Fact) -> bool:
+    """A project's journal is open to whoever may see the project."""
+    return sees_project()
+
+
+def sees_whole_journal(user: Any, *, in_project_team: Fact) -> bool:
+    """The project team and the involvement team also see entries kept within the project."""
+    return can_manage_stories(user) or in_project_team()
+
+
+def can_write_journal(user: Any, *, in_project_team: Fact) -> bool:
+    return sees_whole_journal(user, in_project_team=in_project_team)
+
+
+def can_see_journal_file(
+    user: Any, item: JournalFile, *, sees_project: Fact, in_project_team: Fact
+) -> bool:
+    if not can_see_journal(user, sees_project=sees_project):
+        return False
+    return item.entry.consent != JOURNAL_PROJECT_ONLY or sees_whole_journal(
+        user, in_project_team=in_project_team
+    )
+
+
+def can_see_story(user: Any, story: Story, *, in_project_team: Fact) -> bool:
+    """The interviewer and the project team; staff who read stories, unless it is private."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if story.interviewer_id == user.pk or in_project_team():
+        return True
+    return story.consent != STORY_PRIVATE and can_see_stories(user)
+
+
+def can_edit_story(user: Any, story: Story, *, in_project_team: Fact) -> bool:
+    return can_manage_stories(user) and can_see_story(user, story, in_project_team=in_project_team)
