@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -320,6 +321,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         with transaction.atomic():
             made = build_world()
+            # Sign each persona in once: every test reuses the session cookie.
+            made["sessions"] = {}
+            for persona in PERSONAS:
+                client = Client()
+                client.force_login(made["users"][persona])
+                made["sessions"][persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
             yield made
             transaction.set_rollback(True)
     quiet.setLevel(level)
@@ -333,7 +340,7 @@ def _url(name: str, world) -> str:
 def _client(persona: str, world) -> Client:
     client = Client()
     if persona != ANONYMOUS:
-        client.force_login(world["users"][persona])
+        client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][persona]
     return client
 
 
