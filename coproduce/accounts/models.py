@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
-from coproduce.accounts.roles import STAFF_ROLES, Role
+from coproduce.accounts.roles import Role, is_staff_role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -54,7 +54,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_staff_member(self) -> bool:
-        return self.role in STAFF_ROLES
+        return is_staff_role(self.role)
 
     def get_full_name(self) -> str:
         return self.full_name

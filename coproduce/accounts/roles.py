@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -10,6 +11,7 @@ if TYPE_CHECKING:
     from coproduce.evaluation.models import HealthCheck
     from coproduce.projects.models import Project
     from coproduce.promises.models import PromiseSet
+    from coproduce.stories.models import JournalFile, Story
 
 
 class Role(models.TextChoices):
@@ -54,6 +56,15 @@ def _role(user: Any) -> str | None:
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     return str(user.role)
+
+
+def is_staff_role(role: str) -> bool:
+    """For a role value not yet on a signed-in user (a model property, the demo's plan)."""
+    return role in STAFF_ROLES
+
+
+def is_tenant_role(role: str) -> bool:
+    return role == Role.TENANT
 
 
 def is_staff_member(user: Any) -> bool:
@@ -218,3 +229,67 @@ def can_see_check(user: Any, check: HealthCheck) -> bool:
 def can_respond_for_board(user: Any) -> bool:
     """Write down the board's response to a recommendation: the coordinator or a board member."""
     return _role(user) in {Role.COORDINATOR, Role.BOARD}
+
+
+# Questions about one record of a higher app (rewards, stories). accounts sits below them and
+# never queries their tables: a fact that needs a query (is this user in the project's team?) is
+# passed in as a function of no arguments by the app's selector, which fetches it, and is only
+# called when the answer depends on it (so pages make no more queries than before). Values of the
+# apps' choices are written out here because their models cannot be imported at run time.
+Fact = Callable[[], bool]
+JOURNAL_PROJECT_ONLY = "project"  # stories.models.ShareConsent.PROJECT
+STORY_PRIVATE = "private"  # stories.models.StoryConsent.PRIVATE
+
+
+def can_see_rewards_home(user: Any) -> bool:
+    return can_manage_rewards(user) or can_approve_payments(user)
+
+
+def can_correct_lines(user: Any) -> bool:
+    return can_manage_rewards(user) or can_approve_payments(user)
+
+
+def can_read_offer(user: Any, *, is_current_member: Fact) -> bool:
+    """A project's reward offer: the rewards team, staff who see every project, its tenants."""
+    if can_manage_rewards(user) or can_approve_payments(user):
+        return True
+    if is_tenant(user):
+        return is_current_member()
+    return can_see_all_projects(user)
+
+
+def can_see_journal(user: Any, *, sees_project: Fact) -> bool:
+    """A project's journal is open to whoever may see the project."""
+    return sees_project()
+
+
+def sees_whole_journal(user: Any, *, in_project_team: Fact) -> bool:
+    """The project team and the involvement team also see entries kept within the project."""
+    return can_manage_stories(user) or in_project_team()
+
+
+def can_write_journal(user: Any, *, in_project_team: Fact) -> bool:
+    return sees_whole_journal(user, in_project_team=in_project_team)
+
+
+def can_see_journal_file(
+    user: Any, item: JournalFile, *, sees_project: Fact, in_project_team: Fact
+) -> bool:
+    if not can_see_journal(user, sees_project=sees_project):
+        return False
+    return item.entry.consent != JOURNAL_PROJECT_ONLY or sees_whole_journal(
+        user, in_project_team=in_project_team
+    )
+
+
+def can_see_story(user: Any, story: Story, *, in_project_team: Fact) -> bool:
+    """The interviewer and the project team; staff who read stories, unless it is private."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if story.interviewer_id == user.pk or in_project_team():
+        return True
+    return story.consent != STORY_PRIVATE and can_see_stories(user)
+
+
+def can_edit_story(user: Any, story: Story, *, in_project_team: Fact) -> bool:
+    return can_manage_stories(user) and can_see_story(user, story, in_project_team=in_project_team)

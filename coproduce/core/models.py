@@ -1,19 +1,45 @@
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
+
+from coproduce.core.audit_guard import MESSAGE as APPEND_ONLY
+
+
+class AppendOnlyError(ValueError):
+    """Raised on any attempt to change or delete audit entries through Django."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Refuses every bulk change. The database refuses them too (migration core.0004)."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(APPEND_ONLY)
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError(APPEND_ONLY)
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        raise AppendOnlyError(APPEND_ONLY)
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(APPEND_ONLY)
 
 
 class AuditEntry(models.Model):
     """One line of the append-only audit log: who did what, to which record, when, from where."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # PROTECT: a login that acted is never deleted (erasure renames it instead), and SET_NULL
+    # would change the log, which the database refuses.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
-    # The actor's email at the time, kept even if the account is later removed.
+    # The actor's email at the time, kept even when the login is later renamed by an erasure.
     actor_email = models.CharField(max_length=254, blank=True)
     action = models.CharField(max_length=64, db_index=True)
     object_type = models.CharField(max_length=64, blank=True, db_index=True)
@@ -22,7 +48,11 @@ class AuditEntry(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
+        # Related lookups and deletion collection use the refusing queryset too.
+        base_manager_name = "objects"
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit entries"
         indexes = [models.Index(fields=["object_type", "object_id", "-at"])]
@@ -32,11 +62,11 @@ class AuditEntry(models.Model):
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk is not None:
-            raise ValueError("The audit log is append-only: entries cannot be changed.")
+            raise AppendOnlyError("The audit log is append-only: entries cannot be changed.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise ValueError("The audit log is append-only: entries cannot be deleted.")
+        raise AppendOnlyError("The audit log is append-only: entries cannot be deleted.")
 
 
 def _job_token() -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 
 from coproduce.accounts.models import User
-from coproduce.accounts.roles import Role
+from coproduce.accounts.roles import Role, is_tenant_role
 from coproduce.demo.plan import Plan
 from coproduce.demo.riverside import DEMO_EMAIL_DOMAIN, LONDON, REFERENCE_DATE, person_ref
 from coproduce.people.models import Person
@@ -95,7 +95,7 @@ def logins_ensure(plan: Plan) -> int:
             continue
         person = None
         full_name = login.full_name
-        if login.role == Role.TENANT:
+        if is_tenant_role(login.role):
             person = _tenant_person(plan, login)
             if person is None:
                 continue  # too few homes for this kind of tenant

@@ -44,20 +44,14 @@ WELFARE_ADVICE = (
 
 
 # --- permissions that only this app needs (roles.py holds the shared ones) ---------------
-def can_see_rewards_home(user: Any) -> bool:
-    return roles.can_manage_rewards(user) or roles.can_approve_payments(user)
-
-
-def can_correct_lines(user: Any) -> bool:
-    return roles.can_manage_rewards(user) or roles.can_approve_payments(user)
-
-
 def can_read_offer(user: Any, project: Project) -> bool:
-    if roles.can_manage_rewards(user) or roles.can_approve_payments(user):
-        return True
-    if roles.is_tenant(user):
-        return project.members.filter(person__user=user, left_on__isnull=True).exists()
-    return roles.can_see_all_projects(user)
+    """Fetches whether a tenant is a current member, for the question in accounts/roles.py."""
+    return roles.can_read_offer(
+        user,
+        is_current_member=lambda: project.members.filter(
+            person__user=user, left_on__isnull=True
+        ).exists(),
+    )
 
 
 def person_for_user(user: Any) -> Person | None:

@@ -54,7 +54,7 @@ def _ids(request: HttpRequest) -> list[int]:
 # --- staff landing ---------------------------------------------------------------------------
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    _require(selectors.can_see_rewards_home(request.user))
+    _require(roles.can_see_rewards_home(request.user))
     return render(
         request,
         "rewards/home.html",
@@ -422,7 +422,7 @@ def batch_vouchers_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def line_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(selectors.can_correct_lines(request.user))
+    _require(roles.can_correct_lines(request.user))
     line = get_object_or_404(RewardLine.objects.select_related("person", "project"), pk=pk)
     form = CorrectionForm(request.POST or None)
     if line.status in (LineStatus.REVERSED, LineStatus.DECLINED):

@@ -54,17 +54,17 @@ def in_project_team(user: Any, project: Project) -> bool:
     )
 
 
+# The permission questions live in accounts/roles.py; these fetch the facts they need.
 def can_see_journal(user: Any, project: Project) -> bool:
-    return user_can_see_project(user, project)
+    return roles.can_see_journal(user, sees_project=lambda: user_can_see_project(user, project))
 
 
 def sees_whole_journal(user: Any, project: Project) -> bool:
-    """The project team and the involvement team see entries kept within the project."""
-    return roles.can_manage_stories(user) or in_project_team(user, project)
+    return roles.sees_whole_journal(user, in_project_team=lambda: in_project_team(user, project))
 
 
 def can_write_journal(user: Any, project: Project) -> bool:
-    return sees_whole_journal(user, project)
+    return roles.can_write_journal(user, in_project_team=lambda: in_project_team(user, project))
 
 
 def journal_for_project(user: Any, project: Project) -> QuerySet[JournalEntry]:
@@ -80,9 +80,12 @@ def journal_for_project(user: Any, project: Project) -> QuerySet[JournalEntry]:
 
 def can_see_journal_file(user: Any, item: JournalFile) -> bool:
     project = item.entry.project
-    if not can_see_journal(user, project):
-        return False
-    return item.entry.consent != ShareConsent.PROJECT or sees_whole_journal(user, project)
+    return roles.can_see_journal_file(
+        user,
+        item,
+        sees_project=lambda: user_can_see_project(user, project),
+        in_project_team=lambda: in_project_team(user, project),
+    )
 
 
 def stories_for_user(user: Any) -> QuerySet[Story]:
@@ -96,15 +99,15 @@ def stories_for_user(user: Any) -> QuerySet[Story]:
 
 
 def can_see_story(user: Any, story: Story) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if story.interviewer_id == user.pk or in_project_team(user, story.project):
-        return True
-    return story.consent != StoryConsent.PRIVATE and roles.can_see_stories(user)
+    return roles.can_see_story(
+        user, story, in_project_team=lambda: in_project_team(user, story.project)
+    )
 
 
 def can_edit_story(user: Any, story: Story) -> bool:
-    return roles.can_manage_stories(user) and can_see_story(user, story)
+    return roles.can_edit_story(
+        user, story, in_project_team=lambda: in_project_team(user, story.project)
+    )
 
 
 def public_story(public_id: Any) -> Story | None:

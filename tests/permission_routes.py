@@ -1,0 +1,134 @@
+"""How to fill each route's URL kwargs from the world in tests/support/world.py.
+
+A route with no entry here takes no kwargs. Add a line when you add a route with kwargs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+World = dict[str, Any]
+
+
+def pk(key: str, name: str = "pk") -> Callable[[World], dict[str, Any]]:
+    return lambda w: {name: w[key].pk}
+
+
+def project_and(key: str, name: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": w["project"].pk, name: w[key].pk}
+
+
+def check_and(key: str, name: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": w["check"].pk, name: w[key].pk}
+
+
+KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "accounts:account_detail": lambda w: {"pk": w["users"]["alice"].pk},
+    "accounts:account_two_step_reset": lambda w: {"pk": w["users"]["fiona"].pk},
+    "accounts:password_reset_confirm": lambda w: {
+        "uidb64": w["reset_uid"],
+        "token": w["reset_token"],
+    },
+    # bob's record: a tenant must never reach another tenant's record through staff pages.
+    "people:detail": pk("bob_person"),
+    "people:edit": pk("bob_person"),
+    "people:login_create": pk("bob_person"),
+    "people:interest_decide": pk("interest"),
+    "people:import_job": lambda w: {"token": w["import_job"].token},
+    "projects:detail": pk("project"),
+    "projects:edit": pk("project"),
+    "projects:self_assessment": pk("project"),
+    "projects:stage_create": pk("project"),
+    "projects:stage_edit": project_and("stage", "stage_pk"),
+    "projects:decision_create": pk("project"),
+    "projects:decision_edit": project_and("decision", "decision_pk"),
+    "projects:member_add": pk("project"),
+    "projects:member_leave": project_and("member", "member_pk"),
+    "projects:staff_add": pk("project"),
+    "projects:staff_remove": project_and("staff", "staff_pk"),
+    "projects:support_triage": pk("support"),
+    "meetings:detail": pk("meeting"),
+    "meetings:edit": pk("meeting"),
+    "meetings:print": pk("meeting"),
+    "meetings:ics": pk("meeting"),
+    "meetings:invite": pk("meeting"),
+    "meetings:register": pk("meeting"),
+    "meetings:book_room": pk("meeting"),
+    "meetings:release_room": pk("meeting"),
+    "meetings:assign_staff": pk("meeting"),
+    "meetings:remove_staff": lambda w: {
+        "pk": w["meeting"].pk,
+        "staff_pk": w["session_staff"].pk,
+    },
+    "meetings:rsvp": pk("invitation"),
+    "meetings:rsvp_on_behalf": pk("invitation"),
+    "meetings:feed": lambda w: {"token": w["feed"].token},
+    "meetings:person_history": pk("alice_person", "person_pk"),
+    "meetings:venue_detail": pk("venue"),
+    "meetings:venue_edit": pk("venue"),
+    "meetings:room_create": pk("venue", "venue_pk"),
+    "meetings:room_edit": pk("room"),
+    "meetings:room_delete": pk("room"),
+    "meetings:resourcing": pk("project", "project_pk"),
+    "diversity:record_for_person": pk("alice_person"),
+    "diversity:equality_record": pk("alice_person"),
+    "diversity:equality_withdraw": pk("alice_person"),
+    "diversity:population_delete": pk("population"),
+    "diversity:outreach_list": pk("outreach"),
+    "diversity:outreach_export": pk("outreach"),
+    "diversity:quick_question": pk("question"),
+    "diversity:quick_answer_on_behalf": pk("recipient"),
+    "diversity:quick_answer_public": lambda w: {"token": w["recipient"].token},
+    "promises:set": pk("promise_set"),
+    "promises:propose": pk("promise_set"),
+    "promises:rank": pk("promise_set"),
+    "promises:status": pk("promise_set"),
+    "promises:board": pk("promise_set"),
+    "promises:credits": pk("promise_set"),
+    "promises:public": pk("promise_set"),
+    "promises:proposal": pk("proposal"),
+    "promises:decide": pk("proposal"),
+    "promises:promise": pk("promise"),
+    "evaluation:check": pk("check"),
+    "evaluation:evidence": pk("check"),
+    "evaluation:item": check_and("item", "item_pk"),
+    "evaluation:evidence_job": lambda w: {"pk": w["check"].pk, "token": w["evidence_job"].token},
+    "evaluation:themes": pk("check"),
+    "evaluation:theme": check_and("theme", "theme_pk"),
+    "evaluation:theme_action": check_and("theme", "theme_pk"),
+    "evaluation:judgements": pk("check"),
+    "evaluation:report": pk("check"),
+    "evaluation:report_pdf": pk("check"),
+    "evaluation:section": check_and("section", "section_pk"),
+    "evaluation:follow_up": pk("check"),
+    "rewards:offer": pk("project", "project_pk"),
+    "rewards:offer_edit": pk("project", "project_pk"),
+    "rewards:person": pk("alice_person", "person_pk"),
+    "rewards:person_choice": pk("alice_person", "person_pk"),
+    "rewards:expense_new": pk("alice_person", "person_pk"),
+    "rewards:receipt": pk("claim", "claim_pk"),
+    "rewards:approve": lambda w: {"category": "fee"},
+    "rewards:batch": pk("batch"),
+    "rewards:batch_paid": pk("batch"),
+    "rewards:batch_bank_csv": pk("batch"),
+    "rewards:batch_bank_xlsx": pk("batch"),
+    "rewards:batch_vouchers_csv": pk("batch"),
+    "rewards:line_correct": pk("line"),
+    "rewards:mine_summary": lambda w: {"year": 2025},
+    "stories:journal": pk("project"),
+    "stories:journal_file": pk("journal_file"),
+    "stories:detail": pk("story"),
+    "stories:edit": pk("story"),
+    "stories:split": pk("transcript_story"),
+    "stories:report": lambda w: {"year": 2026},
+    "stories:report_download": lambda w: {"year": 2026},
+    "stories:public": lambda w: {"public_id": w["public_story"].public_id},
+    "privacy:detail": pk("data_request"),
+    "privacy:close": pk("data_request"),
+    "privacy:extend": pk("data_request"),
+    "privacy:export": pk("data_request"),
+    "privacy:export_download": pk("data_request"),
+    "privacy:erasure_review": pk("erasure_request"),
+    "privacy:restriction": pk("bob_person"),
+}
