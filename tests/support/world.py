@@ -26,7 +26,14 @@ from coproduce.diversity.models import (
     QuickQuestionRecipient,
 )
 from coproduce.evaluation import services as evaluation_services
-from coproduce.evaluation.models import Evaluator, EvidenceItem, ReportSection, Theme
+from coproduce.evaluation.models import (
+    Action,
+    Evaluator,
+    EvidenceItem,
+    Recommendation,
+    ReportSection,
+    Theme,
+)
 from coproduce.meetings.models import CalendarFeed, Invitation, Meeting, Room, SessionStaff, Venue
 from coproduce.people import tasks as people_tasks
 from coproduce.people.models import Area, Interest, Person
@@ -174,6 +181,12 @@ def build_world() -> dict[str, Any]:
     )
     w["theme"] = Theme.objects.create(health_check=check, label="Repairs")
     w["section"] = ReportSection.objects.create(health_check=check, title="Summary")
+    w["recommendation"] = Recommendation.objects.create(
+        health_check=check, promise=promise, text="Call back about repairs."
+    )
+    w["action"] = Action.objects.create(
+        recommendation=w["recommendation"], description="Set up call-backs", owner="Repairs"
+    )
     w["evidence_job"] = UploadJob.objects.create(
         kind=evaluation_services.EVIDENCE_JOB,
         file_name="survey.csv",
