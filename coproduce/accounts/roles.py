@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -192,10 +191,16 @@ def can_manage_data_requests(user: Any) -> bool:
     return _role(user) == Role.DATA_PROTECTION
 
 
-# Promises and the tenants' health check (evaluation). Object-level questions read the object's
-# own fields and relations: this module sits below those apps and never imports their models.
-def _sees_project(user: Any, project: Project) -> bool:
-    """The same answer as projects.selectors.user_can_see_project, asked from below it."""
+# Questions about one record of an app above this one (projects, promises, evaluation, rewards,
+# stories). They read the record's own fields and relations; this module never imports those
+# apps' models at run time (only for annotations), so the values of their choices are written out.
+JOURNAL_PROJECT_ONLY = "project"  # stories.models.ShareConsent.PROJECT
+STORY_PRIVATE = "private"  # stories.models.StoryConsent.PRIVATE
+SET_OPEN_TO_STAFF = ("adopted", "published")  # promises.models.SetStatus
+
+
+def can_see_project(user: Any, project: Project) -> bool:
+    """Staff who see every project; the project's tenants; staff on it or asked to support it."""
     if can_see_all_projects(user):
         return True
     if is_tenant(user):
@@ -208,11 +213,22 @@ def _sees_project(user: Any, project: Project) -> bool:
     )
 
 
+def in_project_team(user: Any, project: Project) -> bool:
+    """Its owner, its staff and its members (tenants)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return (
+        project.owner_id == user.pk
+        or project.staff.filter(user=user).exists()
+        or project.members.filter(person__user=user).exists()
+    )
+
+
 def can_see_set(user: Any, promise_set: PromiseSet) -> bool:
     """Adopted and published promises are for every member of staff; drafts for the project."""
-    if promise_set.status in ("adopted", "published") and is_staff_member(user):
+    if promise_set.status in SET_OPEN_TO_STAFF and is_staff_member(user):
         return True
-    return _sees_project(user, promise_set.project)
+    return can_see_project(user, promise_set.project)
 
 
 def is_evaluator(user: Any, check: HealthCheck) -> bool:
@@ -231,16 +247,6 @@ def can_respond_for_board(user: Any) -> bool:
     return _role(user) in {Role.COORDINATOR, Role.BOARD}
 
 
-# Questions about one record of a higher app (rewards, stories). accounts sits below them and
-# never queries their tables: a fact that needs a query (is this user in the project's team?) is
-# passed in as a function of no arguments by the app's selector, which fetches it, and is only
-# called when the answer depends on it (so pages make no more queries than before). Values of the
-# apps' choices are written out here because their models cannot be imported at run time.
-Fact = Callable[[], bool]
-JOURNAL_PROJECT_ONLY = "project"  # stories.models.ShareConsent.PROJECT
-STORY_PRIVATE = "private"  # stories.models.StoryConsent.PRIVATE
-
-
 def can_see_rewards_home(user: Any) -> bool:
     return can_manage_rewards(user) or can_approve_payments(user)
 
@@ -249,47 +255,44 @@ def can_correct_lines(user: Any) -> bool:
     return can_manage_rewards(user) or can_approve_payments(user)
 
 
-def can_read_offer(user: Any, *, is_current_member: Fact) -> bool:
+def can_read_offer(user: Any, project: Project) -> bool:
     """A project's reward offer: the rewards team, staff who see every project, its tenants."""
     if can_manage_rewards(user) or can_approve_payments(user):
         return True
     if is_tenant(user):
-        return is_current_member()
+        return project.members.filter(person__user=user, left_on__isnull=True).exists()
     return can_see_all_projects(user)
 
 
-def can_see_journal(user: Any, *, sees_project: Fact) -> bool:
+def can_see_journal(user: Any, project: Project) -> bool:
     """A project's journal is open to whoever may see the project."""
-    return sees_project()
+    return can_see_project(user, project)
 
 
-def sees_whole_journal(user: Any, *, in_project_team: Fact) -> bool:
+def sees_whole_journal(user: Any, project: Project) -> bool:
     """The project team and the involvement team also see entries kept within the project."""
-    return can_manage_stories(user) or in_project_team()
+    return can_manage_stories(user) or in_project_team(user, project)
 
 
-def can_write_journal(user: Any, *, in_project_team: Fact) -> bool:
-    return sees_whole_journal(user, in_project_team=in_project_team)
+def can_write_journal(user: Any, project: Project) -> bool:
+    return sees_whole_journal(user, project)
 
 
-def can_see_journal_file(
-    user: Any, item: JournalFile, *, sees_project: Fact, in_project_team: Fact
-) -> bool:
-    if not can_see_journal(user, sees_project=sees_project):
+def can_see_journal_file(user: Any, item: JournalFile) -> bool:
+    project = item.entry.project
+    if not can_see_journal(user, project):
         return False
-    return item.entry.consent != JOURNAL_PROJECT_ONLY or sees_whole_journal(
-        user, in_project_team=in_project_team
-    )
+    return item.entry.consent != JOURNAL_PROJECT_ONLY or sees_whole_journal(user, project)
 
 
-def can_see_story(user: Any, story: Story, *, in_project_team: Fact) -> bool:
+def can_see_story(user: Any, story: Story) -> bool:
     """The interviewer and the project team; staff who read stories, unless it is private."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if story.interviewer_id == user.pk or in_project_team():
+    if story.interviewer_id == user.pk or in_project_team(user, story.project):
         return True
     return story.consent != STORY_PRIVATE and can_see_stories(user)
 
 
-def can_edit_story(user: Any, story: Story, *, in_project_team: Fact) -> bool:
-    return can_manage_stories(user) and can_see_story(user, story, in_project_team=in_project_team)
+def can_edit_story(user: Any, story: Story) -> bool:
+    return can_manage_stories(user) and can_see_story(user, story)

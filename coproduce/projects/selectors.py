@@ -32,17 +32,6 @@ def projects_for_user(user: Any) -> QuerySet[Project]:
     return projects.none()
 
 
-def user_can_see_project(user: Any, project: Project) -> bool:
-    if roles.can_see_all_projects(user):
-        return True
-    if roles.is_tenant(user):
-        return project.members.filter(person__user=user).exists()
-    return (
-        project.support_requests.filter(requested_by=user).exists()
-        or project.staff.filter(user=user).exists()
-    )
-
-
 def project_ladder(project: Project) -> ladder.LadderResult:
     first_joined = project.members.aggregate(first=Min("joined_on"))["first"]
     facts = [

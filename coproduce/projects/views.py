@@ -42,7 +42,7 @@ def _get_project_for_user(request: HttpRequest, pk: int, *, manage: bool = False
     if manage:
         if not roles.can_manage_projects(request.user):
             raise PermissionDenied
-    elif not selectors.user_can_see_project(request.user, project):
+    elif not roles.can_see_project(request.user, project):
         raise PermissionDenied
     return project
 

@@ -15,7 +15,6 @@ from django.db.models import Q, QuerySet
 
 from coproduce.accounts import roles
 from coproduce.people.models import Person
-from coproduce.projects.models import Project
 from coproduce.rewards.models import (
     EntryKind,
     LedgerEntry,
@@ -41,17 +40,6 @@ WELFARE_ADVICE = (
     "A free, independent welfare-rights adviser can tell you what this means for you. "
     "Ask your involvement coordinator to put you in touch."
 )
-
-
-# --- permissions that only this app needs (roles.py holds the shared ones) ---------------
-def can_read_offer(user: Any, project: Project) -> bool:
-    """Fetches whether a tenant is a current member, for the question in accounts/roles.py."""
-    return roles.can_read_offer(
-        user,
-        is_current_member=lambda: project.members.filter(
-            person__user=user, left_on__isnull=True
-        ).exists(),
-    )
 
 
 def person_for_user(user: Any) -> Person | None:

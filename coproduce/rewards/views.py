@@ -121,7 +121,7 @@ def policy_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def offer_detail(request: HttpRequest, project_pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=project_pk)
-    _require(selectors.can_read_offer(request.user, project))
+    _require(roles.can_read_offer(request.user, project))
     offer = RewardOffer.objects.filter(project=project).first()
     return render(
         request,

@@ -17,7 +17,6 @@ from django.utils import timezone
 from coproduce.accounts import roles
 from coproduce.core.suppression import suppress
 from coproduce.projects.models import Decision, Project
-from coproduce.projects.selectors import user_can_see_project
 from coproduce.rewards.selectors import rewards_paid_total
 from coproduce.stories.models import (
     GuideQuestion,
@@ -44,48 +43,15 @@ def team_projects(user: Any) -> QuerySet[Project]:
     ).distinct()
 
 
-def in_project_team(user: Any, project: Project) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return (
-        project.owner_id == user.pk
-        or project.staff.filter(user=user).exists()
-        or project.members.filter(person__user=user).exists()
-    )
-
-
-# The permission questions live in accounts/roles.py; these fetch the facts they need.
-def can_see_journal(user: Any, project: Project) -> bool:
-    return roles.can_see_journal(user, sees_project=lambda: user_can_see_project(user, project))
-
-
-def sees_whole_journal(user: Any, project: Project) -> bool:
-    return roles.sees_whole_journal(user, in_project_team=lambda: in_project_team(user, project))
-
-
-def can_write_journal(user: Any, project: Project) -> bool:
-    return roles.can_write_journal(user, in_project_team=lambda: in_project_team(user, project))
-
-
 def journal_for_project(user: Any, project: Project) -> QuerySet[JournalEntry]:
     entries = (
         JournalEntry.objects.filter(project=project)
         .select_related("author")
         .prefetch_related(Prefetch("files", queryset=JournalFile.objects.order_by("id")))
     )
-    if not sees_whole_journal(user, project):
+    if not roles.sees_whole_journal(user, project):
         entries = entries.exclude(consent=ShareConsent.PROJECT)
     return entries
-
-
-def can_see_journal_file(user: Any, item: JournalFile) -> bool:
-    project = item.entry.project
-    return roles.can_see_journal_file(
-        user,
-        item,
-        sees_project=lambda: user_can_see_project(user, project),
-        in_project_team=lambda: in_project_team(user, project),
-    )
 
 
 def stories_for_user(user: Any) -> QuerySet[Story]:
@@ -96,18 +62,6 @@ def stories_for_user(user: Any) -> QuerySet[Story]:
     if roles.can_see_stories(user):
         visible |= Q(consent__in=[StoryConsent.INTERNAL, StoryConsent.PUBLIC])
     return stories.filter(visible)
-
-
-def can_see_story(user: Any, story: Story) -> bool:
-    return roles.can_see_story(
-        user, story, in_project_team=lambda: in_project_team(user, story.project)
-    )
-
-
-def can_edit_story(user: Any, story: Story) -> bool:
-    return roles.can_edit_story(
-        user, story, in_project_team=lambda: in_project_team(user, story.project)
-    )
 
 
 def public_story(public_id: Any) -> Story | None:

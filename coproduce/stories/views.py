@@ -35,7 +35,7 @@ from coproduce.stories.split import TranscriptError
 
 def _get_project_for_journal(request: HttpRequest, pk: int) -> Project:
     project = get_object_or_404(Project.objects.select_related("owner"), pk=pk)
-    if not selectors.can_see_journal(request.user, project):
+    if not roles.can_see_journal(request.user, project):
         raise PermissionDenied
     return project
 
@@ -45,9 +45,9 @@ def _get_story_for_user(request: HttpRequest, pk: int, *, edit: bool = False) ->
         Story.objects.select_related("project", "guide", "interviewer"), pk=pk
     )
     allowed = (
-        selectors.can_edit_story(request.user, story)
+        roles.can_edit_story(request.user, story)
         if edit
-        else selectors.can_see_story(request.user, story)
+        else roles.can_see_story(request.user, story)
     )
     if not allowed:
         raise PermissionDenied
@@ -93,7 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @uploads.limit_uploads(lambda: services.MAX_VIDEO_SIZE)  # videos are stored, never parsed
 def journal(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project_for_journal(request, pk)
-    can_write = selectors.can_write_journal(request.user, project)
+    can_write = roles.can_write_journal(request.user, project)
     form = JournalEntryForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         _require(can_write)
@@ -138,7 +138,7 @@ def journal_file(request: HttpRequest, pk: int) -> FileResponse:
         JournalFile.objects.select_related("entry", "entry__project", "entry__project__owner"),
         pk=pk,
     )
-    _require(selectors.can_see_journal_file(request.user, item))
+    _require(roles.can_see_journal_file(request.user, item))
     try:
         handle = item.file.open("rb")
     except FileNotFoundError as exc:
@@ -237,7 +237,7 @@ def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "story": story,
             "answers": story.answers.select_related("question").order_by("question__number"),
-            "can_edit": selectors.can_edit_story(request.user, story),
+            "can_edit": roles.can_edit_story(request.user, story),
         },
     )
 
