@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from coproduce.accounts import roles
+from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.core import uploads
 from coproduce.core.models import UploadJob
 from coproduce.core.text import clean_query
@@ -77,7 +78,7 @@ def _can_plan(request: HttpRequest, check: HealthCheck) -> bool:
 
 
 @login_required
-def check_list(request: HttpRequest) -> HttpResponse:
+def check_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (
         roles.can_see_all_projects(request.user)
         or roles.is_tenant(request.user)
@@ -146,13 +147,13 @@ def _check_page(
 
 
 @login_required
-def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def check_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _check_page(request, _get_check(request, pk))
 
 
 @require_POST
 @login_required
-def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     if not _can_plan(request, check):
         raise PermissionDenied
@@ -168,7 +169,7 @@ def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def evaluator_add(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluator_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     if not roles.can_manage_projects(request.user):
         raise PermissionDenied
@@ -228,13 +229,13 @@ def _get_check_to_add_evidence(request: HttpRequest, pk: int) -> HealthCheck:
 
 
 @login_required
-def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _evidence_page(request, _get_check(request, pk))
 
 
 @require_POST
 @login_required
-def evidence_note(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check_to_add_evidence(request, pk)
     form = NoteForm(request.POST, prefix="note")
     if form.is_valid():
@@ -261,7 +262,7 @@ def evidence_note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @uploads.limit_uploads()
-def evidence_import(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check_to_add_evidence(request, pk)
     form = ImportForm(request.POST, request.FILES, prefix="import")
     if not uploads.add_refusal(request, form, "file") and form.is_valid():
@@ -288,7 +289,7 @@ def evidence_import(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @uploads.limit_uploads()
-def evidence_tsm(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_tsm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check_to_add_evidence(request, pk)
     form = TsmForm(request.POST, request.FILES, prefix="tsm")
     if not uploads.add_refusal(request, form, "file") and form.is_valid():
@@ -306,7 +307,7 @@ def evidence_tsm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_job(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+def evidence_job(request: AuthenticatedHttpRequest, pk: int, token: str) -> HttpResponse:
     """The progress, then the outcome, of an evidence file being read in the background."""
     check = _get_check(request, pk)
     if not _can_add_evidence(request, check):
@@ -326,7 +327,7 @@ def evidence_job(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 
 
 @login_required
-def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def item_detail(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     item = get_object_or_404(EvidenceItem, pk=item_pk, health_check=check)
     me = selectors.evaluator_person(request.user, check)
@@ -376,7 +377,7 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @login_required
-def themes(request: HttpRequest, pk: int) -> HttpResponse:
+def themes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     if request.method == "POST":  # the one thing this page's own form does: start theming
         if not _can_plan(request, check):
@@ -456,7 +457,7 @@ def _theme_decided(request: HttpRequest, check: HealthCheck) -> HttpResponse:
 
 @require_POST
 @login_required
-def theme_accept(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+def theme_accept(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
     services.theme_decide(
         theme=theme, action="accept", person=me, actor=request.user, request=request
@@ -466,7 +467,7 @@ def theme_accept(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def theme_discard(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+def theme_discard(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
     services.theme_decide(
         theme=theme, action="discard", person=me, actor=request.user, request=request
@@ -476,7 +477,7 @@ def theme_discard(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def theme_rename(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+def theme_rename(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
     form = RenameThemeForm(request.POST, theme=theme)
     if form.is_valid():
@@ -498,7 +499,7 @@ def theme_rename(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def theme_merge(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+def theme_merge(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
     targets = [t for t in selectors.themes_with_counts(check) if t.status != ThemeStatus.DISCARDED]
     form = MergeThemeForm(request.POST, theme=theme, targets=targets)
@@ -541,14 +542,14 @@ def _theme_page(
 
 
 @login_required
-def theme_detail(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+def theme_detail(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     return _theme_page(request, check, get_object_or_404(Theme, pk=theme_pk, health_check=check))
 
 
 @require_POST
 @login_required
-def theme_split(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+def theme_split(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
     form = SplitThemeForm(request.POST, items=selectors.items_page(check, theme=theme))
     if form.is_valid():
@@ -630,13 +631,13 @@ def _judgements_page(
 
 
 @login_required
-def judgements(request: HttpRequest, pk: int) -> HttpResponse:
+def judgements(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _judgements_page(request, _get_check(request, pk))
 
 
 @require_POST
 @login_required
-def judgement_save(request: HttpRequest, pk: int, promise_pk: int) -> HttpResponse:
+def judgement_save(request: AuthenticatedHttpRequest, pk: int, promise_pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     me = _evaluator(request, check)
     promise = get_object_or_404(check.promise_set.promises, pk=promise_pk, dropped=False)
@@ -681,7 +682,7 @@ def judgement_save(request: HttpRequest, pk: int, promise_pk: int) -> HttpRespon
 
 
 @login_required
-def report_view(request: HttpRequest, pk: int) -> HttpResponse:
+def report_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     context = report.report_context(check)
     context["me"] = selectors.evaluator_person(request.user, check)
@@ -689,7 +690,7 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     pdf = report.render_pdf(check, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -698,7 +699,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+def section_edit(request: AuthenticatedHttpRequest, pk: int, section_pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     me = _evaluator(request, check)
     section = get_object_or_404(ReportSection, pk=section_pk, health_check=check)
@@ -788,7 +789,7 @@ def _follow_up_page(
 
 
 @login_required
-def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _follow_up_page(request, _get_check(request, pk))
 
 
@@ -799,7 +800,7 @@ def _followed_up(request: HttpRequest, check: HealthCheck) -> HttpResponse:
 
 @require_POST
 @login_required
-def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     _evaluator(request, check)
     form = RecommendationForm(request.POST, check=check)
@@ -821,7 +822,7 @@ def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def board_response(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
+def board_response(request: AuthenticatedHttpRequest, pk: int, rec_pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     if not roles.can_respond_for_board(request.user):
         raise PermissionDenied
@@ -845,7 +846,7 @@ def board_response(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def action_add(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
+def action_add(request: AuthenticatedHttpRequest, pk: int, rec_pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     if not roles.can_manage_projects(request.user):
         raise PermissionDenied
@@ -870,7 +871,7 @@ def action_add(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def action_progress(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+def action_progress(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     if not roles.can_manage_projects(request.user):
         raise PermissionDenied
