@@ -38,7 +38,9 @@ from coproduce.projects.models import (
 )
 
 
-def _get_project_for_user(request: HttpRequest, pk: int, *, manage: bool = False) -> Project:
+def _get_project_for_user(
+    request: AuthenticatedHttpRequest, pk: int, *, manage: bool = False
+) -> Project:
     project = get_object_or_404(Project.objects.select_related("owner"), pk=pk)
     if manage:
         if not roles.can_manage_projects(request.user):
