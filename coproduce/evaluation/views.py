@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -54,14 +54,14 @@ from coproduce.people.models import Person
 from coproduce.promises.models import Promise
 
 
-def _get_check(request: HttpRequest, pk: int) -> HealthCheck:
+def _get_check(request: AuthenticatedHttpRequest, pk: int) -> HealthCheck:
     check = get_object_or_404(HealthCheck.objects.select_related("promise_set__project"), pk=pk)
     if not roles.can_see_check(request.user, check):
         raise PermissionDenied
     return check
 
 
-def _evaluator(request: HttpRequest, check: HealthCheck) -> Person:
+def _evaluator(request: AuthenticatedHttpRequest, check: HealthCheck) -> Person:
     """The signed-in evaluator. Staff never pass: evaluators own the evaluation."""
     person = selectors.evaluator_person(request.user, check)
     if person is None:
@@ -69,11 +69,11 @@ def _evaluator(request: HttpRequest, check: HealthCheck) -> Person:
     return person
 
 
-def _can_add_evidence(request: HttpRequest, check: HealthCheck) -> bool:
+def _can_add_evidence(request: AuthenticatedHttpRequest, check: HealthCheck) -> bool:
     return roles.can_run_sessions(request.user) or roles.is_evaluator(request.user, check)
 
 
-def _can_plan(request: HttpRequest, check: HealthCheck) -> bool:
+def _can_plan(request: AuthenticatedHttpRequest, check: HealthCheck) -> bool:
     return roles.is_evaluator(request.user, check) or roles.can_manage_projects(request.user)
 
 
@@ -116,7 +116,7 @@ def check_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _check_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     check: HealthCheck,
     *,
     plan_form: PlanForm | None = None,
@@ -186,7 +186,7 @@ def evaluator_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _evidence_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     check: HealthCheck,
     *,
     note_form: NoteForm | None = None,
@@ -221,7 +221,7 @@ def _evidence_page(
     )
 
 
-def _get_check_to_add_evidence(request: HttpRequest, pk: int) -> HealthCheck:
+def _get_check_to_add_evidence(request: AuthenticatedHttpRequest, pk: int) -> HealthCheck:
     check = _get_check(request, pk)
     if not _can_add_evidence(request, check):
         raise PermissionDenied
@@ -394,7 +394,7 @@ def themes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _themes_page(request, check)
 
 
-def _themes_context(request: HttpRequest, check: HealthCheck) -> dict[str, Any]:
+def _themes_context(request: AuthenticatedHttpRequest, check: HealthCheck) -> dict[str, Any]:
     run = check.theme_runs.first()
     return {
         "check": check,
@@ -406,7 +406,7 @@ def _themes_context(request: HttpRequest, check: HealthCheck) -> dict[str, Any]:
 
 
 def _themes_page(
-    request: HttpRequest, check: HealthCheck, *, failed: forms.Form | None = None
+    request: AuthenticatedHttpRequest, check: HealthCheck, *, failed: forms.Form | None = None
 ) -> HttpResponse:
     """The themes with a rename and a merge form each; `failed` replaces the one that failed."""
     context = _themes_context(request, check)
@@ -443,14 +443,14 @@ def _themes_page(
 
 
 def _get_theme_for_evaluator(
-    request: HttpRequest, pk: int, theme_pk: int
+    request: AuthenticatedHttpRequest, pk: int, theme_pk: int
 ) -> tuple[HealthCheck, Theme, Person]:
     check = _get_check(request, pk)
     me = _evaluator(request, check)
     return check, get_object_or_404(Theme, pk=theme_pk, health_check=check), me
 
 
-def _theme_decided(request: HttpRequest, check: HealthCheck) -> HttpResponse:
+def _theme_decided(request: AuthenticatedHttpRequest, check: HealthCheck) -> HttpResponse:
     messages.success(request, "The themes have been updated.")
     return redirect("evaluation:themes", pk=check.pk)
 
@@ -521,7 +521,11 @@ def theme_merge(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> Ht
 
 
 def _theme_page(
-    request: HttpRequest, check: HealthCheck, theme: Theme, *, split: SplitThemeForm | None = None
+    request: AuthenticatedHttpRequest,
+    check: HealthCheck,
+    theme: Theme,
+    *,
+    split: SplitThemeForm | None = None,
 ) -> HttpResponse:
     page = Paginator(selectors.items_page(check, theme=theme), 100).get_page(
         request.GET.get("page")
@@ -605,7 +609,7 @@ def _judgement_form(
 
 
 def _judgements_page(
-    request: HttpRequest, check: HealthCheck, *, failed: JudgementForm | None = None
+    request: AuthenticatedHttpRequest, check: HealthCheck, *, failed: JudgementForm | None = None
 ) -> HttpResponse:
     existing = selectors.judgements(check)
     accepted = list(check.themes.filter(status=ThemeStatus.ACCEPTED))
@@ -744,7 +748,7 @@ def section_edit(request: AuthenticatedHttpRequest, pk: int, section_pk: int) ->
 
 
 def _follow_up_page(
-    request: HttpRequest, check: HealthCheck, *, failed: forms.Form | None = None
+    request: AuthenticatedHttpRequest, check: HealthCheck, *, failed: forms.Form | None = None
 ) -> HttpResponse:
     """Each recommendation with the forms the viewer may use; `failed` replaces its blank twin."""
     user = request.user
@@ -793,7 +797,7 @@ def follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _follow_up_page(request, _get_check(request, pk))
 
 
-def _followed_up(request: HttpRequest, check: HealthCheck) -> HttpResponse:
+def _followed_up(request: AuthenticatedHttpRequest, check: HealthCheck) -> HttpResponse:
     messages.success(request, "Saved.")
     return redirect("evaluation:follow_up", pk=check.pk)
 

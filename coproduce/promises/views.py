@@ -38,7 +38,7 @@ from coproduce.promises.models import (
 )
 
 
-def _get_set_for_user(request: HttpRequest, pk: int) -> PromiseSet:
+def _get_set_for_user(request: AuthenticatedHttpRequest, pk: int) -> PromiseSet:
     promise_set = get_object_or_404(PromiseSet.objects.select_related("project"), pk=pk)
     if not roles.can_see_set(request.user, promise_set):
         raise PermissionDenied
@@ -46,7 +46,7 @@ def _get_set_for_user(request: HttpRequest, pk: int) -> PromiseSet:
 
 
 def _actor_and_person(
-    request: HttpRequest, promise_set: PromiseSet, form: forms.Form
+    request: AuthenticatedHttpRequest, promise_set: PromiseSet, form: forms.Form
 ) -> tuple[Person, str]:
     """Who is acting: a tenant in the group for themselves, or staff on someone's behalf."""
     person = selectors.member_person(request.user, promise_set)
@@ -61,7 +61,7 @@ def _actor_and_person(
     raise PermissionDenied
 
 
-def _can_act(request: HttpRequest, promise_set: PromiseSet) -> bool:
+def _can_act(request: AuthenticatedHttpRequest, promise_set: PromiseSet) -> bool:
     return selectors.member_person(request.user, promise_set) is not None or roles.can_run_sessions(
         request.user
     )
@@ -165,7 +165,7 @@ def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _proposal_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     proposal: Proposal,
     *,
     vote_form: VoteForm | None = None,
@@ -209,7 +209,7 @@ def _proposal_page(
     )
 
 
-def _get_proposal_for_user(request: HttpRequest, pk: int) -> Proposal:
+def _get_proposal_for_user(request: AuthenticatedHttpRequest, pk: int) -> Proposal:
     proposal = get_object_or_404(
         Proposal.objects.select_related(
             "promise_set__project", "promise", "other_promise", "proposed_by", "recorded_by"
@@ -221,7 +221,9 @@ def _get_proposal_for_user(request: HttpRequest, pk: int) -> Proposal:
     return proposal
 
 
-def _get_proposal_to_act(request: HttpRequest, pk: int) -> tuple[Proposal, list[Person] | None]:
+def _get_proposal_to_act(
+    request: AuthenticatedHttpRequest, pk: int
+) -> tuple[Proposal, list[Person] | None]:
     """The proposal, for someone who may vote or comment on it; and the members, for staff."""
     proposal = _get_proposal_for_user(request, pk)
     if not _can_act(request, proposal.promise_set):
@@ -433,7 +435,7 @@ def set_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # The board meeting ----------------------------------------------------------------------------
 
 
-def _get_set_to_manage(request: HttpRequest, pk: int) -> PromiseSet:
+def _get_set_to_manage(request: AuthenticatedHttpRequest, pk: int) -> PromiseSet:
     promise_set = _get_set_for_user(request, pk)
     if not roles.can_manage_projects(request.user):
         raise PermissionDenied
@@ -448,7 +450,7 @@ def _decision_form(
 
 
 def _board_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     promise_set: PromiseSet,
     *,
     meeting_form: BoardMeetingForm | None = None,
