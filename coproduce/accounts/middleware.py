@@ -62,7 +62,12 @@ class StaffSecurityMiddleware:
 
     def _two_step(self, request: HttpRequest) -> HttpResponse | None:
         user = request.user
-        if not settings.STAFF_TWO_STEP_REQUIRED or not roles.must_use_two_step(user):
+        # An anonymous visitor has no role, so is never asked for a code.
+        if (
+            not settings.STAFF_TWO_STEP_REQUIRED
+            or not user.is_authenticated
+            or not roles.must_use_two_step(user)
+        ):
             return None
         if getattr(user, "is_verified", lambda: False)():
             return None

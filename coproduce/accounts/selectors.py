@@ -25,7 +25,7 @@ SIGN_IN_EVENTS = {
 FAILURES = {"login.failed", "2fa.failed", "reauth.failed"}
 
 
-def sign_in_history(*, user: Any, limit: int = 20) -> list[dict[str, Any]]:
+def sign_in_history(*, user: User, limit: int = 20) -> list[dict[str, Any]]:
     entries = AuditEntry.objects.filter(
         object_type=User._meta.label_lower,
         object_id=str(user.pk),
@@ -43,7 +43,7 @@ def sign_in_history(*, user: Any, limit: int = 20) -> list[dict[str, Any]]:
     ]
 
 
-def recovery_codes_left(user: Any) -> int:
+def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 

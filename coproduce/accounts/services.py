@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -12,6 +12,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coproduce.core import ratelimit
 from coproduce.core.audit import audit_record, client_ip
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from coproduce.accounts.models import User
 
 LOGIN_SCOPE_EMAIL = "login-email"
 LOGIN_SCOPE_IP = "login-ip"
@@ -39,12 +44,12 @@ def login_success_record(*, email: str) -> None:
     ratelimit.reset(LOGIN_SCOPE_EMAIL, email.lower())
 
 
-def confirmed_totp_device(user: Any) -> TOTPDevice | None:
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
 @transaction.atomic
-def totp_enrolment_start(*, user: Any) -> TOTPDevice:
+def totp_enrolment_start(*, user: User) -> TOTPDevice:
     """Return the user's unconfirmed device, creating one with a fresh key if needed."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -59,7 +64,9 @@ class Enrolment:
 
 
 @transaction.atomic
-def totp_enrolment_confirm(*, user: Any, token: str, request: Any = None) -> Enrolment | None:
+def totp_enrolment_confirm(
+    *, user: User, token: str, request: HttpRequest | None = None
+) -> Enrolment | None:
     """Turn two-step sign-in on if the code is right; returns the device and the recovery codes."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None or not device.verify_token(token):
@@ -85,7 +92,7 @@ def totp_enrolment_confirm(*, user: Any, token: str, request: Any = None) -> Enr
     return Enrolment(device=device, recovery_codes=codes)
 
 
-def _recovery_codes_replace(*, user: Any) -> list[str]:
+def _recovery_codes_replace(*, user: User) -> list[str]:
     # Deleting the old device voids every old code at once.
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
@@ -97,7 +104,7 @@ def _recovery_codes_replace(*, user: Any) -> list[str]:
 
 
 @transaction.atomic
-def recovery_codes_regenerate(*, user: Any, request: Any = None) -> list[str]:
+def recovery_codes_regenerate(*, user: User, request: HttpRequest | None = None) -> list[str]:
     if confirmed_totp_device(user) is None:
         raise ValueError("Recovery codes need two-step sign-in to be on.")
     codes = _recovery_codes_replace(user=user)
@@ -116,7 +123,9 @@ def recovery_code_normalise(code: str) -> str:
 
 
 @transaction.atomic
-def recovery_code_use(*, user: Any, code: str, request: Any = None) -> StaticDevice | None:
+def recovery_code_use(
+    *, user: User, code: str, request: HttpRequest | None = None
+) -> StaticDevice | None:
     """Spend one recovery code. Returns the device it belonged to, or None if it is not valid.
 
     One DELETE decides: two requests with the same code at once cannot both succeed.
@@ -139,7 +148,9 @@ def recovery_code_use(*, user: Any, code: str, request: Any = None) -> StaticDev
     return device
 
 
-def two_step_failure_record(*, user: Any, request: Any = None, recovery: bool = False) -> None:
+def two_step_failure_record(
+    *, user: User, request: HttpRequest | None = None, recovery: bool = False
+) -> None:
     """A wrong code at the second step counts against the same throttle as a wrong password."""
     login_failure_record(email=user.email, ip=client_ip(request))
     audit_record(
@@ -151,7 +162,7 @@ def two_step_failure_record(*, user: Any, request: Any = None, recovery: bool = 
 
 
 @transaction.atomic
-def totp_remove(*, user: Any, request: Any = None, by: Any = None) -> None:
+def totp_remove(*, user: User, request: HttpRequest | None = None, by: User | None = None) -> None:
     """Turn two-step sign-in off (by the user, or by the system admin for a lost phone)."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
@@ -169,12 +180,12 @@ def totp_remove(*, user: Any, request: Any = None, by: Any = None) -> None:
     )
 
 
-def reauth_stamp(*, request: Any) -> None:
+def reauth_stamp(*, request: HttpRequest) -> None:
     request.session[REAUTH_SESSION_KEY] = int(timezone.now().timestamp())
 
 
 @transaction.atomic
-def reauth_confirm(*, user: Any, password: str, request: Any) -> bool:
+def reauth_confirm(*, user: User, password: str, request: HttpRequest) -> bool:
     """Check the password again before a sensitive page; failures count as failed sign-ins."""
     if not user.check_password(password):
         login_failure_record(email=user.email, ip=client_ip(request))
@@ -193,7 +204,8 @@ def reauth_confirm(*, user: Any, password: str, request: Any) -> bool:
     return True
 
 
-def session_idle_end(*, request: Any) -> None:
+def session_idle_end(*, request: HttpRequest) -> None:
     """Sign a staff member out after too long without activity (the logout signal audits it)."""
-    request.signed_out_idle = True
+    # A flag for the logout signal (signals.py reads it with getattr), not a Django attribute.
+    request.signed_out_idle = True  # type: ignore[attr-defined]
     logout(request)

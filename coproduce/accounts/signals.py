@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,9 +13,14 @@ from coproduce.accounts.middleware import LAST_SEEN_KEY
 from coproduce.accounts.services import reauth_stamp
 from coproduce.core.audit import audit_record
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from coproduce.accounts.models import User
+
 
 @receiver(user_logged_in)
-def _audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _audit_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     audit_record(action="login", actor=user, obj=user, request=request, summary="Signed in")
     # Every way of signing in here takes the password, so a fresh sign-in also counts as
     # having just confirmed it (reauth.py).
@@ -28,7 +33,7 @@ def _audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_logged_out)
-def _audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _audit_logout(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     if user is None:
         return
     if getattr(request, "signed_out_idle", False):
@@ -46,7 +51,7 @@ def _audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def _audit_login_failed(
-    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     email = str(credentials.get("username") or credentials.get("email") or "")[:254]
     # Filed under the account it was aimed at (if there is one), so it shows in that

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 import segno
 from django.conf import settings
@@ -17,10 +16,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.models import Device
 
 from coproduce.accounts import roles, selectors, services
 from coproduce.accounts.forms import LoginForm, ReauthForm, RecoveryCodeForm, TokenForm
+from coproduce.accounts.models import User
 from coproduce.accounts.reauth import reauth_required
+from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.core.audit import client_ip
 
 PENDING_KEY = "pending_2fa_user"
@@ -70,7 +72,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _second_step_user(request: HttpRequest) -> Any:
+def _second_step_user(request: HttpRequest) -> User | None:
     """Who is at the second step: someone who just gave their password, or a signed-in
     staff member whose session has not had its code yet."""
     user = request.user
@@ -82,7 +84,7 @@ def _second_step_user(request: HttpRequest) -> Any:
     return get_user_model().objects.filter(pk=user_id, is_active=True).first()
 
 
-def _second_step_done(request: HttpRequest, user: Any, device: Any) -> HttpResponse:
+def _second_step_done(request: HttpRequest, user: User, device: Device) -> HttpResponse:
     next_url = request.session.pop("pending_next", None) or _next_url(request)
     request.session.pop(PENDING_KEY, None)
     if not request.user.is_authenticated:
@@ -163,12 +165,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-def _two_step_required(user: Any) -> bool:
+def _two_step_required(user: User) -> bool:
     return bool(settings.STAFF_TWO_STEP_REQUIRED) and roles.must_use_two_step(user)
 
 
 @login_required
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     device = services.confirmed_totp_device(user)
     required = _two_step_required(user)
@@ -211,7 +213,7 @@ def security(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @reauth_required
-def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
+def recovery_codes_regenerate(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         codes = services.recovery_codes_regenerate(user=request.user, request=request)
     except ValueError:
@@ -225,7 +227,7 @@ def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @reauth_required
-def security_remove(request: HttpRequest) -> HttpResponse:
+def security_remove(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.totp_remove(user=request.user, request=request)
     if _two_step_required(request.user):
         messages.success(
@@ -239,8 +241,8 @@ def security_remove(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password")
 @never_cache
 @login_required
-def reauth(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def reauth(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     form = ReauthForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -268,14 +270,14 @@ def _require_account_manager(request: HttpRequest) -> None:
 
 
 @login_required
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_account_manager(request)
     page = Paginator(selectors.accounts_for_admin(), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/account_list.html", {"page": page, "query": ""})
 
 
 @login_required
-def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_account_manager(request)
     account = get_object_or_404(selectors.accounts_for_admin(), pk=pk)
     return render(
@@ -292,7 +294,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @reauth_required
-def account_two_step_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def account_two_step_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_account_manager(request)
     account = get_object_or_404(get_user_model(), pk=pk)
     services.totp_remove(user=account, request=request, by=request.user)

@@ -9,6 +9,8 @@ from coproduce.core.models import AuditEntry
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
+    from coproduce.accounts.models import User
+
 
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
@@ -20,7 +22,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
 def audit_record(
     *,
     action: str,
-    actor: Any = None,
+    actor: User | None = None,
     obj: Any = None,
     object_type: str = "",
     object_id: str | int = "",

@@ -25,12 +25,16 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+if TYPE_CHECKING:
+    from coproduce.accounts.models import User
+    from coproduce.core.models import UploadJob
 
 MB = 1024 * 1024
 # How much of a refused body we still read (and throw away) so the browser sees our answer
@@ -347,7 +351,9 @@ def remove_stale_jobs() -> int:
     return removed
 
 
-def job_create(*, kind: str, upload: Any, user: Any, params: dict[str, Any] | None = None) -> Any:
+def job_create(
+    *, kind: str, upload: Any, user: User, params: dict[str, Any] | None = None
+) -> UploadJob:
     """Store an uploaded file under MEDIA_ROOT/uploads and record a queued job for it.
 
     The stored name is a random token (the person's file name may hold personal data) and the

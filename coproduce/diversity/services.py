@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +25,11 @@ from coproduce.diversity.models import (
 from coproduce.diversity.selectors import outreach_list_people
 from coproduce.people.models import Person
 from coproduce.people.selectors import usable
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from coproduce.accounts.models import User
 
 EQUALITY_FIELDS = [
     "ethnicity",
@@ -46,9 +51,9 @@ def equality_answers_save(
     answers: dict[str, Any],
     statistics: bool,
     outreach: bool,
-    actor: Any,
+    actor: User,
     recorded_via: str = RecordedVia.SELF,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> EqualityRecord | None:
     """Store a person's answers with their consent. Without any consent nothing is kept."""
     if not (statistics or outreach):
@@ -83,7 +88,9 @@ def equality_answers_save(
 
 
 @transaction.atomic
-def equality_consent_withdraw(*, person: Person, actor: Any, request: Any = None) -> bool:
+def equality_consent_withdraw(
+    *, person: Person, actor: User, request: HttpRequest | None = None
+) -> bool:
     """Withdrawal removes the answers and the consent, straight away."""
     deleted = EqualityRecord.objects.filter(person=person).delete()[0]
     deleted += EqualityConsent.objects.filter(person=person).delete()[0]
@@ -98,7 +105,9 @@ def equality_consent_withdraw(*, person: Person, actor: Any, request: Any = None
     return bool(deleted)
 
 
-def equality_record_view(*, person: Person, actor: Any, request: Any = None) -> None:
+def equality_record_view(
+    *, person: Person, actor: User, request: HttpRequest | None = None
+) -> None:
     audit_record(
         action="equality.viewed",
         actor=actor,
@@ -110,7 +119,7 @@ def equality_record_view(*, person: Person, actor: Any, request: Any = None) -> 
 
 @transaction.atomic
 def population_count_save(
-    *, data: dict[str, Any], actor: Any, request: Any = None
+    *, data: dict[str, Any], actor: User, request: HttpRequest | None = None
 ) -> PopulationCount:
     entry, _ = PopulationCount.objects.update_or_create(
         characteristic=data["characteristic"],
@@ -130,7 +139,9 @@ def population_count_save(
 
 
 @transaction.atomic
-def population_count_delete(*, entry: PopulationCount, actor: Any, request: Any = None) -> None:
+def population_count_delete(
+    *, entry: PopulationCount, actor: User, request: HttpRequest | None = None
+) -> None:
     summary = f"{entry.characteristic} {entry.category}"
     entry.delete()
     audit_record(
@@ -148,8 +159,8 @@ def outreach_list_create(
     name: str,
     criteria: Mapping[str, Any],
     people: list[Person],
-    actor: Any,
-    request: Any = None,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> OutreachList:
     outreach = OutreachList.objects.create(name=name, criteria=criteria, created_by=actor)
     outreach.people.set(people)
@@ -163,7 +174,9 @@ def outreach_list_create(
     return outreach
 
 
-def outreach_list_exported(*, outreach: OutreachList, actor: Any, request: Any = None) -> None:
+def outreach_list_exported(
+    *, outreach: OutreachList, actor: User, request: HttpRequest | None = None
+) -> None:
     audit_record(
         action="outreach.list_exported",
         actor=actor,
@@ -207,9 +220,9 @@ def quick_question_send(
     sample_size: int,
     strata: list[str],
     pool: list[tuple[int, str, str]],
-    actor: Any,
+    actor: User,
     seed: int = 0,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> QuickQuestion:
     """Create a quick question for a stratified sample of `pool` (id, stratum, channel)."""
     questions = [q.strip() for q in questions if q and q.strip()]
@@ -278,8 +291,8 @@ def quick_answer_record(
     recipient: QuickQuestionRecipient,
     answers: list[str],
     recorded_via: str,
-    actor: Any = None,
-    request: Any = None,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
 ) -> QuickQuestionRecipient:
     recipient = QuickQuestionRecipient.objects.select_for_update().get(pk=recipient.pk)
     for index, answer in enumerate(answers[:3], start=1):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from coproduce.accounts import roles
 from coproduce.accounts.reauth import reauth_required
+from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.core.suppression import suppress
 from coproduce.diversity import selectors, services
 from coproduce.diversity.forms import (
@@ -43,7 +44,7 @@ def _require(check: Any, request: HttpRequest) -> None:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_see_diversity, request)
     form = DashboardFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -59,7 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def same_old_people(request: HttpRequest) -> HttpResponse:
+def same_old_people(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_see_diversity, request)
     try:
         n = max(2, min(20, int(request.GET.get("n", "3"))))
@@ -79,7 +80,7 @@ def _own_person(request: HttpRequest) -> Person:
 
 
 @login_required
-def about_me(request: HttpRequest) -> HttpResponse:
+def about_me(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _own_person(request)
     record = EqualityRecord.objects.filter(person=person).first()
     consent = EqualityConsent.objects.filter(person=person).first()
@@ -111,7 +112,7 @@ def about_me(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def about_me_withdraw(request: HttpRequest) -> HttpResponse:
+def about_me_withdraw(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _own_person(request)
     services.equality_consent_withdraw(person=person, actor=request.user, request=request)
     messages.success(request, "Your answers have been deleted.")
@@ -119,7 +120,7 @@ def about_me_withdraw(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def record_for_person(request: HttpRequest, pk: int) -> HttpResponse:
+def record_for_person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Staff fill the questions in *with* someone on the phone or from a paper form.
     They never see earlier answers: only the data-protection lead can."""
     _require(roles.can_record_equality_for_others, request)
@@ -147,7 +148,7 @@ def record_for_person(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @reauth_required
-def equality_record(request: HttpRequest, pk: int) -> HttpResponse:
+def equality_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(roles.can_read_equality_records, request)
     person = get_object_or_404(Person, pk=pk)
     services.equality_record_view(person=person, actor=request.user, request=request)
@@ -164,7 +165,7 @@ def equality_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def equality_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def equality_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(roles.can_read_equality_records, request)
     person = get_object_or_404(Person, pk=pk)
     services.equality_consent_withdraw(person=person, actor=request.user, request=request)
@@ -173,7 +174,7 @@ def equality_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def population(request: HttpRequest) -> HttpResponse:
+def population(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_manage_population, request)
     form = PopulationCountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -189,7 +190,7 @@ def population(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def population_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def population_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(roles.can_manage_population, request)
     services.population_count_delete(
         entry=get_object_or_404(PopulationCount, pk=pk), actor=request.user, request=request
@@ -221,7 +222,7 @@ def _outreach_criteria(form: OutreachForm) -> OutreachCriteria:
 
 
 @login_required
-def outreach(request: HttpRequest) -> HttpResponse:
+def outreach(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_do_outreach, request)
     form = OutreachForm(request.POST or request.GET or None)
     candidates: list[Person] = []
@@ -255,7 +256,7 @@ def outreach(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def outreach_list(request: HttpRequest, pk: int) -> HttpResponse:
+def outreach_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(roles.can_do_outreach, request)
     from coproduce.meetings.models import Meeting
     from coproduce.meetings.services import invitations_create
@@ -288,7 +289,7 @@ def outreach_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @reauth_required
-def outreach_export(request: HttpRequest, pk: int) -> HttpResponse:
+def outreach_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(roles.can_do_outreach, request)
     outreach_obj = get_object_or_404(OutreachList, pk=pk)
     services.outreach_list_exported(outreach=outreach_obj, actor=request.user, request=request)
@@ -329,7 +330,7 @@ def outreach_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def quick_questions(request: HttpRequest) -> HttpResponse:
+def quick_questions(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_run_sessions, request)
     can_send = roles.can_send_quick_questions(request.user)
     form = QuickQuestionForm(request.POST or None) if can_send else None
@@ -364,7 +365,7 @@ def quick_questions(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def quick_question(request: HttpRequest, pk: int) -> HttpResponse:
+def quick_question(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(roles.can_run_sessions, request)
     question = get_object_or_404(QuickQuestion.objects.select_related("project"), pk=pk)
     recipients = list(question.recipients.select_related("person", "recorded_by"))
@@ -393,7 +394,7 @@ def quick_question(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def quick_answer_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
+def quick_answer_on_behalf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(roles.can_run_sessions, request)
     recipient = get_object_or_404(
         QuickQuestionRecipient.objects.select_related("question", "person"), pk=pk

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -22,8 +22,11 @@ from coproduce.evaluation.models import (
 )
 from coproduce.people.models import Person
 
+if TYPE_CHECKING:
+    from coproduce.accounts.models import User
 
-def evaluator_person(user: Any, check: HealthCheck) -> Person | None:
+
+def evaluator_person(user: User, check: HealthCheck) -> Person | None:
     if not roles.is_tenant(user):
         return None
     return Person.objects.filter(user=user, evaluations__health_check=check).first()
@@ -39,7 +42,7 @@ def evaluator_candidates(check: HealthCheck) -> QuerySet[Person]:
     )
 
 
-def checks_for_user(user: Any) -> QuerySet[HealthCheck]:
+def checks_for_user(user: User) -> QuerySet[HealthCheck]:
     checks = HealthCheck.objects.select_related("promise_set").annotate(
         n_items=Count("evidence", distinct=True), n_evaluators=Count("evaluators", distinct=True)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,6 +37,11 @@ from coproduce.evaluation.models import (
 from coproduce.people.models import Person
 from coproduce.promises.models import Promise, PromiseSet
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from coproduce.accounts.models import User
+
 DEFAULT_SECTIONS = [
     ("Introduction", "Who we are, and why tenants check the promises."),
     ("How we did it", ""),
@@ -58,8 +63,8 @@ def check_create(
     year: int,
     title: str,
     scale: str,
-    actor: Any,
-    request: Any = None,
+    actor: User,
+    request: HttpRequest | None = None,
     **dates: Any,
 ) -> HealthCheck:
     if HealthCheck.objects.filter(promise_set=promise_set, year=year).exists():
@@ -88,7 +93,7 @@ def check_create(
 
 @transaction.atomic
 def check_update(
-    *, check: HealthCheck, data: dict[str, Any], actor: Any, request: Any = None
+    *, check: HealthCheck, data: dict[str, Any], actor: User, request: HttpRequest | None = None
 ) -> HealthCheck:
     changed = [k for k, v in data.items() if getattr(check, k) != v]
     for k, v in data.items():
@@ -108,7 +113,7 @@ def check_update(
 
 @transaction.atomic
 def evaluator_add(
-    *, check: HealthCheck, person: Person, actor: Any, request: Any = None
+    *, check: HealthCheck, person: Person, actor: User, request: HttpRequest | None = None
 ) -> Evaluator:
     evaluator, created = Evaluator.objects.get_or_create(health_check=check, person=person)
     if created:
@@ -150,7 +155,7 @@ def _new_item(
     text: str,
     gathered_on: dt.date,
     person: Person | None,
-    user: Any,
+    user: User,
     names: list[str],
     batch: EvidenceBatch | None = None,
     speaker: str = "",
@@ -204,8 +209,8 @@ def evidence_add(
     text: str,
     gathered_on: dt.date,
     person: Person | None,
-    actor: Any,
-    request: Any = None,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> EvidenceItem:
     if not text.strip():
         raise ValidationError({"text": "Write down what you found."})
@@ -240,8 +245,8 @@ def evidence_import(
     title: str,
     gathered_on: dt.date,
     person: Person | None,
-    actor: Any,
-    request: Any = None,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> EvidenceBatch:
     """Import a whole file as evidence. All or nothing: any problem and nothing is saved."""
     from coproduce.evaluation import parsing
@@ -256,7 +261,7 @@ def evidence_import(
         gathered_by_user=actor,
     )
     pairs: list[tuple[EvidenceItem, str]] = []
-    common = {
+    common: dict[str, Any] = {
         "gathered_on": gathered_on,
         "person": person,
         "user": actor,
@@ -323,7 +328,9 @@ def evidence_import(
     return batch
 
 
-def evidence_original_view(*, item: EvidenceItem, actor: Any, request: Any = None) -> None:
+def evidence_original_view(
+    *, item: EvidenceItem, actor: User, request: HttpRequest | None = None
+) -> None:
     audit_record(
         action="evidence.original_viewed",
         actor=actor,
@@ -349,7 +356,12 @@ def _paragraphs(text: str, limit: int = 1200) -> list[str]:
 
 @transaction.atomic
 def tsm_figures_import(
-    *, check: HealthCheck, data: bytes, filename: str, actor: Any, request: Any = None
+    *,
+    check: HealthCheck,
+    data: bytes,
+    filename: str,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> int:
     from decimal import Decimal
 
@@ -386,7 +398,7 @@ def evidence_job_start(
     *,
     check: HealthCheck,
     upload: Any,
-    actor: Any,
+    actor: User,
     kind: str = "",
     title: str = "",
     gathered_on: dt.date | None = None,
@@ -472,7 +484,7 @@ def evidence_job_execute(job_id: int) -> None:
 
 @transaction.atomic
 def theme_run_start(
-    *, check: HealthCheck, actor: Any, engine: str = "auto", request: Any = None
+    *, check: HealthCheck, actor: User, engine: str = "auto", request: HttpRequest | None = None
 ) -> ThemeRun:
     # Lock the health check: two starts at once take turns, and the second sees the first run
     # (a clear message, never a duplicate version number).
@@ -604,11 +616,11 @@ def theme_decide(
     theme: Theme,
     action: str,
     person: Person | None,
-    actor: Any,
+    actor: User | None,
     label: str = "",
     into: Theme | None = None,
     item_ids: list[int] | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Theme:
     """Evaluators accept, rename, discard, merge or split a theme."""
     theme = Theme.objects.select_for_update().get(pk=theme.pk)
@@ -654,12 +666,12 @@ def coding_add(
     *,
     item: EvidenceItem,
     coder: Person | None,
-    actor: Any,
+    actor: User | None,
     theme: Theme | None,
     promise: Promise | None,
     passage: str = "",
     new_theme_label: str = "",
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Coding:
     if new_theme_label.strip():
         theme = Theme.objects.create(
@@ -768,8 +780,8 @@ def judgement_save(
     data: dict[str, Any],
     person: Person,
     expected_version: int | None,
-    actor: Any,
-    request: Any = None,
+    actor: User | None,
+    request: HttpRequest | None = None,
 ) -> Judgement:
     valid = {code for code, _ in RATINGS[check.scale]}
     if data.get("rating") not in valid:
@@ -812,8 +824,8 @@ def section_save(
     body: str,
     expected_version: int,
     person: Person | None,
-    actor: Any,
-    request: Any = None,
+    actor: User | None,
+    request: HttpRequest | None = None,
 ) -> ReportSection:
     current = ReportSection.objects.select_for_update().get(pk=section.pk)
     if current.version != expected_version:
@@ -841,7 +853,12 @@ def section_save(
 
 @transaction.atomic
 def recommendation_add(
-    *, check: HealthCheck, text: str, promise: Promise | None, actor: Any, request: Any = None
+    *,
+    check: HealthCheck,
+    text: str,
+    promise: Promise | None,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> Recommendation:
     if not text.strip():
         raise ValidationError("Write the recommendation.")
@@ -854,7 +871,12 @@ def recommendation_add(
 
 @transaction.atomic
 def board_response_record(
-    *, recommendation: Recommendation, response: str, agreed: str, actor: Any, request: Any = None
+    *,
+    recommendation: Recommendation,
+    response: str,
+    agreed: str,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> Recommendation:
     if agreed not in ("yes", "partly", "no") or not response.strip():
         raise ValidationError("Record the board's response and whether it agreed.")
@@ -879,8 +901,8 @@ def action_add(
     description: str,
     owner: str,
     due_on: dt.date | None,
-    actor: Any,
-    request: Any = None,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> Action:
     if not description.strip() or not owner.strip():
         raise ValidationError("An action needs a description and an owner.")
@@ -898,7 +920,7 @@ def action_add(
 
 @transaction.atomic
 def action_progress(
-    *, action: Action, text: str, status: str, actor: Any, request: Any = None
+    *, action: Action, text: str, status: str, actor: User, request: HttpRequest | None = None
 ) -> ActionUpdate:
     if not text.strip():
         raise ValidationError("Say what has happened.")

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from coproduce.accounts import roles
+from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.core import uploads
 from coproduce.core.models import UploadJob
 from coproduce.core.text import clean_query
@@ -53,14 +54,14 @@ from coproduce.people.models import Person
 from coproduce.promises.models import Promise
 
 
-def _get_check(request: HttpRequest, pk: int) -> HealthCheck:
+def _get_check(request: AuthenticatedHttpRequest, pk: int) -> HealthCheck:
     check = get_object_or_404(HealthCheck.objects.select_related("promise_set__project"), pk=pk)
     if not roles.can_see_check(request.user, check):
         raise PermissionDenied
     return check
 
 
-def _evaluator(request: HttpRequest, check: HealthCheck) -> Person:
+def _evaluator(request: AuthenticatedHttpRequest, check: HealthCheck) -> Person:
     """The signed-in evaluator. Staff never pass: evaluators own the evaluation."""
     person = selectors.evaluator_person(request.user, check)
     if person is None:
@@ -68,16 +69,16 @@ def _evaluator(request: HttpRequest, check: HealthCheck) -> Person:
     return person
 
 
-def _can_add_evidence(request: HttpRequest, check: HealthCheck) -> bool:
+def _can_add_evidence(request: AuthenticatedHttpRequest, check: HealthCheck) -> bool:
     return roles.can_run_sessions(request.user) or roles.is_evaluator(request.user, check)
 
 
-def _can_plan(request: HttpRequest, check: HealthCheck) -> bool:
+def _can_plan(request: AuthenticatedHttpRequest, check: HealthCheck) -> bool:
     return roles.is_evaluator(request.user, check) or roles.can_manage_projects(request.user)
 
 
 @login_required
-def check_list(request: HttpRequest) -> HttpResponse:
+def check_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (
         roles.can_see_all_projects(request.user)
         or roles.is_tenant(request.user)
@@ -115,7 +116,7 @@ def check_list(request: HttpRequest) -> HttpResponse:
 
 
 def _check_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     check: HealthCheck,
     *,
     plan_form: PlanForm | None = None,
@@ -146,13 +147,13 @@ def _check_page(
 
 
 @login_required
-def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def check_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _check_page(request, _get_check(request, pk))
 
 
 @require_POST
 @login_required
-def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     if not _can_plan(request, check):
         raise PermissionDenied
@@ -168,7 +169,7 @@ def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def evaluator_add(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluator_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     if not roles.can_manage_projects(request.user):
         raise PermissionDenied
@@ -185,7 +186,7 @@ def evaluator_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _evidence_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     check: HealthCheck,
     *,
     note_form: NoteForm | None = None,
@@ -220,7 +221,7 @@ def _evidence_page(
     )
 
 
-def _get_check_to_add_evidence(request: HttpRequest, pk: int) -> HealthCheck:
+def _get_check_to_add_evidence(request: AuthenticatedHttpRequest, pk: int) -> HealthCheck:
     check = _get_check(request, pk)
     if not _can_add_evidence(request, check):
         raise PermissionDenied
@@ -228,13 +229,13 @@ def _get_check_to_add_evidence(request: HttpRequest, pk: int) -> HealthCheck:
 
 
 @login_required
-def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _evidence_page(request, _get_check(request, pk))
 
 
 @require_POST
 @login_required
-def evidence_note(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check_to_add_evidence(request, pk)
     form = NoteForm(request.POST, prefix="note")
     if form.is_valid():
@@ -261,7 +262,7 @@ def evidence_note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @uploads.limit_uploads()
-def evidence_import(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check_to_add_evidence(request, pk)
     form = ImportForm(request.POST, request.FILES, prefix="import")
     if not uploads.add_refusal(request, form, "file") and form.is_valid():
@@ -288,7 +289,7 @@ def evidence_import(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @uploads.limit_uploads()
-def evidence_tsm(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_tsm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check_to_add_evidence(request, pk)
     form = TsmForm(request.POST, request.FILES, prefix="tsm")
     if not uploads.add_refusal(request, form, "file") and form.is_valid():
@@ -306,7 +307,7 @@ def evidence_tsm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_job(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+def evidence_job(request: AuthenticatedHttpRequest, pk: int, token: str) -> HttpResponse:
     """The progress, then the outcome, of an evidence file being read in the background."""
     check = _get_check(request, pk)
     if not _can_add_evidence(request, check):
@@ -326,7 +327,7 @@ def evidence_job(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 
 
 @login_required
-def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def item_detail(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     item = get_object_or_404(EvidenceItem, pk=item_pk, health_check=check)
     me = selectors.evaluator_person(request.user, check)
@@ -376,7 +377,7 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @login_required
-def themes(request: HttpRequest, pk: int) -> HttpResponse:
+def themes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     if request.method == "POST":  # the one thing this page's own form does: start theming
         if not _can_plan(request, check):
@@ -393,7 +394,7 @@ def themes(request: HttpRequest, pk: int) -> HttpResponse:
     return _themes_page(request, check)
 
 
-def _themes_context(request: HttpRequest, check: HealthCheck) -> dict[str, Any]:
+def _themes_context(request: AuthenticatedHttpRequest, check: HealthCheck) -> dict[str, Any]:
     run = check.theme_runs.first()
     return {
         "check": check,
@@ -405,7 +406,7 @@ def _themes_context(request: HttpRequest, check: HealthCheck) -> dict[str, Any]:
 
 
 def _themes_page(
-    request: HttpRequest, check: HealthCheck, *, failed: forms.Form | None = None
+    request: AuthenticatedHttpRequest, check: HealthCheck, *, failed: forms.Form | None = None
 ) -> HttpResponse:
     """The themes with a rename and a merge form each; `failed` replaces the one that failed."""
     context = _themes_context(request, check)
@@ -442,21 +443,21 @@ def _themes_page(
 
 
 def _get_theme_for_evaluator(
-    request: HttpRequest, pk: int, theme_pk: int
+    request: AuthenticatedHttpRequest, pk: int, theme_pk: int
 ) -> tuple[HealthCheck, Theme, Person]:
     check = _get_check(request, pk)
     me = _evaluator(request, check)
     return check, get_object_or_404(Theme, pk=theme_pk, health_check=check), me
 
 
-def _theme_decided(request: HttpRequest, check: HealthCheck) -> HttpResponse:
+def _theme_decided(request: AuthenticatedHttpRequest, check: HealthCheck) -> HttpResponse:
     messages.success(request, "The themes have been updated.")
     return redirect("evaluation:themes", pk=check.pk)
 
 
 @require_POST
 @login_required
-def theme_accept(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+def theme_accept(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
     services.theme_decide(
         theme=theme, action="accept", person=me, actor=request.user, request=request
@@ -466,7 +467,7 @@ def theme_accept(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def theme_discard(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+def theme_discard(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
     services.theme_decide(
         theme=theme, action="discard", person=me, actor=request.user, request=request
@@ -476,7 +477,7 @@ def theme_discard(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def theme_rename(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+def theme_rename(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
     form = RenameThemeForm(request.POST, theme=theme)
     if form.is_valid():
@@ -498,7 +499,7 @@ def theme_rename(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def theme_merge(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+def theme_merge(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
     targets = [t for t in selectors.themes_with_counts(check) if t.status != ThemeStatus.DISCARDED]
     form = MergeThemeForm(request.POST, theme=theme, targets=targets)
@@ -520,7 +521,11 @@ def theme_merge(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
 
 
 def _theme_page(
-    request: HttpRequest, check: HealthCheck, theme: Theme, *, split: SplitThemeForm | None = None
+    request: AuthenticatedHttpRequest,
+    check: HealthCheck,
+    theme: Theme,
+    *,
+    split: SplitThemeForm | None = None,
 ) -> HttpResponse:
     page = Paginator(selectors.items_page(check, theme=theme), 100).get_page(
         request.GET.get("page")
@@ -541,14 +546,14 @@ def _theme_page(
 
 
 @login_required
-def theme_detail(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+def theme_detail(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     return _theme_page(request, check, get_object_or_404(Theme, pk=theme_pk, health_check=check))
 
 
 @require_POST
 @login_required
-def theme_split(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+def theme_split(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
     form = SplitThemeForm(request.POST, items=selectors.items_page(check, theme=theme))
     if form.is_valid():
@@ -604,7 +609,7 @@ def _judgement_form(
 
 
 def _judgements_page(
-    request: HttpRequest, check: HealthCheck, *, failed: JudgementForm | None = None
+    request: AuthenticatedHttpRequest, check: HealthCheck, *, failed: JudgementForm | None = None
 ) -> HttpResponse:
     existing = selectors.judgements(check)
     accepted = list(check.themes.filter(status=ThemeStatus.ACCEPTED))
@@ -630,13 +635,13 @@ def _judgements_page(
 
 
 @login_required
-def judgements(request: HttpRequest, pk: int) -> HttpResponse:
+def judgements(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _judgements_page(request, _get_check(request, pk))
 
 
 @require_POST
 @login_required
-def judgement_save(request: HttpRequest, pk: int, promise_pk: int) -> HttpResponse:
+def judgement_save(request: AuthenticatedHttpRequest, pk: int, promise_pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     me = _evaluator(request, check)
     promise = get_object_or_404(check.promise_set.promises, pk=promise_pk, dropped=False)
@@ -681,7 +686,7 @@ def judgement_save(request: HttpRequest, pk: int, promise_pk: int) -> HttpRespon
 
 
 @login_required
-def report_view(request: HttpRequest, pk: int) -> HttpResponse:
+def report_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     context = report.report_context(check)
     context["me"] = selectors.evaluator_person(request.user, check)
@@ -689,7 +694,7 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     pdf = report.render_pdf(check, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -698,7 +703,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+def section_edit(request: AuthenticatedHttpRequest, pk: int, section_pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     me = _evaluator(request, check)
     section = get_object_or_404(ReportSection, pk=section_pk, health_check=check)
@@ -743,7 +748,7 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
 
 
 def _follow_up_page(
-    request: HttpRequest, check: HealthCheck, *, failed: forms.Form | None = None
+    request: AuthenticatedHttpRequest, check: HealthCheck, *, failed: forms.Form | None = None
 ) -> HttpResponse:
     """Each recommendation with the forms the viewer may use; `failed` replaces its blank twin."""
     user = request.user
@@ -788,18 +793,18 @@ def _follow_up_page(
 
 
 @login_required
-def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _follow_up_page(request, _get_check(request, pk))
 
 
-def _followed_up(request: HttpRequest, check: HealthCheck) -> HttpResponse:
+def _followed_up(request: AuthenticatedHttpRequest, check: HealthCheck) -> HttpResponse:
     messages.success(request, "Saved.")
     return redirect("evaluation:follow_up", pk=check.pk)
 
 
 @require_POST
 @login_required
-def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     _evaluator(request, check)
     form = RecommendationForm(request.POST, check=check)
@@ -821,7 +826,7 @@ def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def board_response(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
+def board_response(request: AuthenticatedHttpRequest, pk: int, rec_pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     if not roles.can_respond_for_board(request.user):
         raise PermissionDenied
@@ -845,7 +850,7 @@ def board_response(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def action_add(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
+def action_add(request: AuthenticatedHttpRequest, pk: int, rec_pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     if not roles.can_manage_projects(request.user):
         raise PermissionDenied
@@ -870,7 +875,7 @@ def action_add(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def action_progress(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+def action_progress(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     if not roles.can_manage_projects(request.user):
         raise PermissionDenied

@@ -3,17 +3,18 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from coproduce.accounts import roles
+from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.core.forms import AuditSearchForm
 from coproduce.core.selectors import audit_search
 from coproduce.home import selectors
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if roles.is_tenant(request.user):
         context = selectors.tenant_home(user=request.user)
         return render(request, "home/home_tenant.html", context)
@@ -22,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles.can_read_audit(request.user):
         raise PermissionDenied
     form = AuditSearchForm(request.GET or None)

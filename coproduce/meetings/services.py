@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -33,6 +33,11 @@ from coproduce.meetings.models import (
 from coproduce.people.models import Person
 from coproduce.people.selectors import usable
 from coproduce.projects.models import Project
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from coproduce.accounts.models import User
 
 MEETING_FIELDS = [
     "project",
@@ -107,7 +112,9 @@ def _enqueue_reminders(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def meeting_create(*, data: dict[str, Any], actor: Any, request: Any = None) -> Meeting:
+def meeting_create(
+    *, data: dict[str, Any], actor: User, request: HttpRequest | None = None
+) -> Meeting:
     meeting = Meeting(**{k: v for k, v in data.items() if k in MEETING_FIELDS})
     meeting.created_by = actor
     _check_meeting(meeting)
@@ -125,7 +132,7 @@ def meeting_create(*, data: dict[str, Any], actor: Any, request: Any = None) -> 
 
 @transaction.atomic
 def meeting_update(
-    *, meeting: Meeting, data: dict[str, Any], actor: Any, request: Any = None
+    *, meeting: Meeting, data: dict[str, Any], actor: User, request: HttpRequest | None = None
 ) -> Meeting:
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     changed = [
@@ -153,7 +160,7 @@ def meeting_update(
     return current
 
 
-def _move_resources(meeting: Meeting, *, actor: Any) -> None:
+def _move_resources(meeting: Meeting, *, actor: User) -> None:
     """Keep the room booking and staff times in step with the session, or refuse the change."""
     booking = RoomBooking.objects.filter(meeting=meeting).first()
     if booking is not None:
@@ -194,7 +201,9 @@ def _refuse_room_clash(room_id: int, meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def room_book(*, meeting: Meeting, room: Room, actor: Any, request: Any = None) -> RoomBooking:
+def room_book(
+    *, meeting: Meeting, room: Room, actor: User, request: HttpRequest | None = None
+) -> RoomBooking:
     """Book a room for the session's time. Locks the room so two bookings cannot both win."""
     if meeting.status == SessionStatus.CANCELLED:
         raise ValidationError("This session is cancelled, so it cannot have a room.")
@@ -220,7 +229,7 @@ def room_book(*, meeting: Meeting, room: Room, actor: Any, request: Any = None) 
 
 
 @transaction.atomic
-def room_unbook(*, meeting: Meeting, actor: Any, request: Any = None) -> None:
+def room_unbook(*, meeting: Meeting, actor: User, request: HttpRequest | None = None) -> None:
     deleted, _ = RoomBooking.objects.filter(meeting=meeting).delete()
     if deleted:
         audit_record(
@@ -232,7 +241,7 @@ def room_unbook(*, meeting: Meeting, actor: Any, request: Any = None) -> None:
         )
 
 
-def _refuse_staff_clash(user: Any, meeting: Meeting) -> None:
+def _refuse_staff_clash(user: User, meeting: Meeting) -> None:
     clash = (
         SessionStaff.objects.filter(
             user=user, starts_at__lt=meeting.ends_at, ends_at__gt=meeting.starts_at
@@ -251,7 +260,7 @@ def _refuse_staff_clash(user: Any, meeting: Meeting) -> None:
 
 @transaction.atomic
 def staff_assign(
-    *, meeting: Meeting, user: Any, role: str, actor: Any, request: Any = None
+    *, meeting: Meeting, user: User, role: str, actor: User, request: HttpRequest | None = None
 ) -> SessionStaff:
     # Lock the person's row so two sessions cannot both claim them at once.
     locked = get_user_model().objects.select_for_update().get(pk=user.pk)
@@ -273,7 +282,7 @@ def staff_assign(
 
 
 @transaction.atomic
-def staff_remove(*, member: SessionStaff, actor: Any, request: Any = None) -> None:
+def staff_remove(*, member: SessionStaff, actor: User, request: HttpRequest | None = None) -> None:
     meeting = member.meeting
     summary = f"{member.user} no longer {member.get_role_display()}"
     member.delete()
@@ -284,7 +293,7 @@ def staff_remove(*, member: SessionStaff, actor: Any, request: Any = None) -> No
 
 @transaction.atomic
 def venue_save(
-    *, venue: Venue | None, data: dict[str, Any], actor: Any, request: Any = None
+    *, venue: Venue | None, data: dict[str, Any], actor: User, request: HttpRequest | None = None
 ) -> Venue:
     created = venue is None
     venue = venue or Venue()
@@ -303,7 +312,12 @@ def venue_save(
 
 @transaction.atomic
 def room_save(
-    *, room: Room | None, venue: Venue, data: dict[str, Any], actor: Any, request: Any = None
+    *,
+    room: Room | None,
+    venue: Venue,
+    data: dict[str, Any],
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> Room:
     created = room is None
     room = room or Room(venue=venue)
@@ -321,7 +335,7 @@ def room_save(
 
 
 @transaction.atomic
-def room_delete(*, room: Room, actor: Any, request: Any = None) -> None:
+def room_delete(*, room: Room, actor: User, request: HttpRequest | None = None) -> None:
     if room.bookings.exists():
         raise ValidationError(f"{room.name} has bookings, so it cannot be removed.")
     audit_record(action="room.deleted", actor=actor, obj=room, request=request, summary=room.name)
@@ -333,7 +347,7 @@ def room_delete(*, room: Room, actor: Any, request: Any = None) -> None:
 
 @transaction.atomic
 def invitations_create(
-    *, meeting: Meeting, people: Iterable[Person], actor: Any, request: Any = None
+    *, meeting: Meeting, people: Iterable[Person], actor: User, request: HttpRequest | None = None
 ) -> int:
     """Invite people; anyone already invited is left alone. Returns how many were new."""
     wanted = {p.pk for p in people}
@@ -357,7 +371,9 @@ def invitations_create(
     return len(new)
 
 
-def invitations_for_members(*, meeting: Meeting, actor: Any, request: Any = None) -> int:
+def invitations_for_members(
+    *, meeting: Meeting, actor: User, request: HttpRequest | None = None
+) -> int:
     today = timezone.localdate()
     people = Person.objects.filter(memberships__project_id=meeting.project_id).exclude(
         memberships__left_on__lt=today
@@ -370,9 +386,9 @@ def rsvp_record(
     *,
     invitation: Invitation,
     rsvp: str,
-    actor: Any,
+    actor: User,
     via: str = RecordedVia.WEB,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Invitation:
     """A reply, by the person on the web or written down by staff (phone, paper...)."""
     if rsvp not in (Rsvp.YES, Rsvp.MAYBE, Rsvp.NO):
@@ -482,7 +498,7 @@ def _how_to_join(meeting: Meeting) -> str:
 
 @transaction.atomic
 def attendance_register(
-    *, meeting: Meeting, rows: list[dict[str, Any]], actor: Any, request: Any = None
+    *, meeting: Meeting, rows: list[dict[str, Any]], actor: User, request: HttpRequest | None = None
 ) -> tuple[int, int]:
     """Save the register. Each row: person, took_part, took_part_via, minutes, recorded_via.
 
@@ -547,8 +563,8 @@ def time_given_record(
     on: dt.date,
     minutes: int,
     what: str,
-    actor: Any,
-    request: Any = None,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> TimeGiven:
     item = TimeGiven(
         person=person,

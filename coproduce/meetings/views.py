@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts import roles
+from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.core.audit import audit_record
 from coproduce.meetings import calendar, selectors, services
 from coproduce.meetings.forms import (
@@ -79,7 +80,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @login_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if roles.is_tenant(request.user):
         person = _own_person(request)
         invitations = (
@@ -111,7 +112,7 @@ def _meeting_data(form: MeetingForm) -> dict[str, Any]:
 
 
 @login_required
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles.can_run_sessions(request.user):
         raise PermissionDenied
     initial = {}
@@ -132,7 +133,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting, _ = _get_meeting_for_user(request, pk, write=True)
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
@@ -149,7 +150,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting, invitation = _get_meeting_for_user(request, pk)
     booking = getattr(meeting, "booking", None)
     context: dict[str, Any] = {"meeting": meeting, "booking": booking, "invitation": invitation}
@@ -181,7 +182,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def meeting_print(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting, _ = _get_meeting_for_user(request, pk)
     return render(
         request,
@@ -191,7 +192,7 @@ def meeting_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting, _ = _get_meeting_for_user(request, pk)
     body = calendar.calendar_bytes([meeting], name=meeting.title)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -213,7 +214,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def my_calendar(request: HttpRequest) -> HttpResponse:
+def my_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _own_person(request)
     if not roles.is_tenant(request.user) or person is None:
         raise PermissionDenied
@@ -226,7 +227,7 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting, _ = _get_meeting_for_user(request, pk, write=True)
     if request.method == "POST":
         try:
@@ -280,7 +281,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
+def rsvp(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The person replies to their own invitation."""
     person = _own_person(request)
     invitation = get_object_or_404(
@@ -307,7 +308,7 @@ def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def rsvp_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
+def rsvp_on_behalf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Staff write down a reply given by phone, on paper or in person."""
     if not roles.can_run_sessions(request.user):
         raise PermissionDenied
@@ -336,7 +337,7 @@ def rsvp_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def meeting_book_room(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_book_room(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting, _ = _get_meeting_for_user(request, pk, write=True)
     form = RoomBookingForm(request.POST)
     if not form.is_valid():
@@ -354,7 +355,7 @@ def meeting_book_room(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def meeting_release_room(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_release_room(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting, _ = _get_meeting_for_user(request, pk, write=True)
     services.room_unbook(meeting=meeting, actor=request.user, request=request)
     messages.success(request, "The room booking has been released.")
@@ -363,7 +364,7 @@ def meeting_release_room(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def meeting_assign_staff(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_assign_staff(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting, _ = _get_meeting_for_user(request, pk, write=True)
     form = StaffAssignForm(request.POST)
     if not form.is_valid():
@@ -386,7 +387,7 @@ def meeting_assign_staff(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def meeting_remove_staff(request: HttpRequest, pk: int, staff_pk: int) -> HttpResponse:
+def meeting_remove_staff(request: AuthenticatedHttpRequest, pk: int, staff_pk: int) -> HttpResponse:
     meeting, _ = _get_meeting_for_user(request, pk, write=True)
     member = get_object_or_404(
         SessionStaff.objects.select_related("user"), pk=staff_pk, meeting=meeting
@@ -400,7 +401,7 @@ def meeting_remove_staff(request: HttpRequest, pk: int, staff_pk: int) -> HttpRe
 
 
 @login_required
-def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting, _ = _get_meeting_for_user(request, pk, write=True)
     invitations = selectors.meeting_invitations(meeting)
     attendances = {a.person_id: a for a in selectors.meeting_attendances(meeting)}
@@ -469,7 +470,7 @@ def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_history(request: HttpRequest, person_pk: int) -> HttpResponse:
+def person_history(request: AuthenticatedHttpRequest, person_pk: int) -> HttpResponse:
     if not roles.can_list_people(request.user):
         raise PermissionDenied
     person = get_object_or_404(Person, pk=person_pk)
@@ -517,7 +518,7 @@ def _check_venues(request: HttpRequest, *, write: bool = False) -> None:
 
 
 @login_required
-def venue_list(request: HttpRequest) -> HttpResponse:
+def venue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _check_venues(request)
     venues = Venue.objects.prefetch_related("rooms")
     page = Paginator(venues, 50).get_page(request.GET.get("page"))
@@ -529,7 +530,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def venue_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _check_venues(request)
     venue = get_object_or_404(Venue.objects.prefetch_related("rooms"), pk=pk)
     return render(
@@ -540,7 +541,7 @@ def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def venue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def venue_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     _check_venues(request, write=True)
     venue = get_object_or_404(Venue, pk=pk) if pk else None
     form = VenueForm(request.POST or None, instance=venue)
@@ -559,7 +560,7 @@ def venue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def room_edit(
-    request: HttpRequest, venue_pk: int | None = None, pk: int | None = None
+    request: AuthenticatedHttpRequest, venue_pk: int | None = None, pk: int | None = None
 ) -> HttpResponse:
     _check_venues(request, write=True)
     room = get_object_or_404(Room.objects.select_related("venue"), pk=pk) if pk else None
@@ -584,7 +585,7 @@ def room_edit(
 
 @require_POST
 @login_required
-def room_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def room_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _check_venues(request, write=True)
     room = get_object_or_404(Room.objects.select_related("venue"), pk=pk)
     try:
@@ -601,7 +602,7 @@ def room_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def project_resourcing(request: HttpRequest, project_pk: int) -> HttpResponse:
+def project_resourcing(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     if not roles.can_see_resourcing(request.user):
         raise PermissionDenied
     project = get_object_or_404(Project, pk=project_pk)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,6 +13,11 @@ from coproduce.core.audit import audit_record
 from coproduce.core.changes import apply_changes
 from coproduce.people.models import Interest, InterestStatus, Involvement, Person
 from coproduce.people.signals import contact_consent_withdrawn
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from coproduce.accounts.models import User
 
 STALE_MESSAGE = (
     "Someone else changed this record while you were editing it. "
@@ -32,7 +37,9 @@ def _consent_stamp(person: Person, before: bool) -> None:
 
 
 @transaction.atomic
-def person_create(*, data: dict[str, Any], actor: Any, request: Any = None) -> Person:
+def person_create(
+    *, data: dict[str, Any], actor: User, request: HttpRequest | None = None
+) -> Person:
     person = Person(**data)
     _consent_stamp(person, before=False)
     person.full_clean()
@@ -52,8 +59,8 @@ def person_update(
     *,
     person: Person,
     data: dict[str, Any],
-    actor: Any,
-    request: Any = None,
+    actor: User,
+    request: HttpRequest | None = None,
     expected_version: str | None = None,
 ) -> Person:
     """Change a person's record. Raises StaleEdit if it changed since `expected_version`."""
@@ -81,7 +88,7 @@ def person_update(
     return current
 
 
-def person_view_record(*, person: Person, actor: Any, request: Any = None) -> None:
+def person_view_record(*, person: Person, actor: User, request: HttpRequest | None = None) -> None:
     audit_record(
         action="person.viewed",
         actor=actor,
@@ -92,7 +99,7 @@ def person_view_record(*, person: Person, actor: Any, request: Any = None) -> No
 
 
 @transaction.atomic
-def interest_register(*, data: dict[str, Any], request: Any = None) -> Interest:
+def interest_register(*, data: dict[str, Any], request: HttpRequest | None = None) -> Interest:
     interest = Interest(
         name=data["name"],
         email=data.get("email", ""),
@@ -118,7 +125,11 @@ def _split_name(name: str) -> tuple[str, str]:
 
 @transaction.atomic
 def interest_confirm(
-    *, interest: Interest, actor: Any, request: Any = None, person: Person | None = None
+    *,
+    interest: Interest,
+    actor: User,
+    request: HttpRequest | None = None,
+    person: Person | None = None,
 ) -> Person:
     """Accept a sign-up into the involvement pool, creating a person record if needed."""
     interest = Interest.objects.select_for_update().get(pk=interest.pk)
@@ -158,7 +169,9 @@ def interest_confirm(
 
 
 @transaction.atomic
-def interest_decline(*, interest: Interest, actor: Any, request: Any = None) -> Interest:
+def interest_decline(
+    *, interest: Interest, actor: User, request: HttpRequest | None = None
+) -> Interest:
     interest = Interest.objects.select_for_update().get(pk=interest.pk)
     if interest.status != InterestStatus.NEW:
         raise ValidationError("This sign-up has already been dealt with.")
@@ -186,7 +199,9 @@ def age_on(date_of_birth: dt.date | None, today: dt.date) -> int | None:
 
 
 @transaction.atomic
-def person_login_create(*, person: Person, email: str, actor: Any, request: Any = None) -> Any:
+def person_login_create(
+    *, person: Person, email: str, actor: User, request: HttpRequest | None = None
+) -> User:
     """Give a person a tenant login and email them a link to choose a password.
 
     Everything recorded for them before (sessions by phone, time given) is theirs to see

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts import roles
+from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.core import ratelimit
 from coproduce.core.audit import client_ip
 from coproduce.people import selectors, services
@@ -40,7 +41,7 @@ def _own_person(request: HttpRequest) -> Person:
 
 
 @login_required
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles.can_list_people(request.user):
         raise PermissionDenied
     form = PersonFilterForm(request.GET or None)
@@ -61,7 +62,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = _get_person_for_staff(request, pk)
     services.person_view_record(person=person, actor=request.user, request=request)
     user = request.user
@@ -83,7 +84,7 @@ def _person_form_data(form: PersonForm) -> dict[str, Any]:
 
 
 @login_required
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles.can_edit_people(request.user):
         raise PermissionDenied
     form = PersonForm(request.POST or None)
@@ -101,7 +102,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = _get_person_for_staff(request, pk, edit=True)
     form = PersonForm(request.POST or None, instance=person)
     stale = ""
@@ -130,7 +131,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def person_login_create(request: HttpRequest, pk: int) -> HttpResponse:
+def person_login_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not roles.can_give_logins(request.user):
         raise PermissionDenied
     person = get_object_or_404(Person, pk=pk)
@@ -154,13 +155,13 @@ def person_login_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_profile(request: HttpRequest) -> HttpResponse:
+def my_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _own_person(request)
     return render(request, "people/my_profile.html", {"person": person})
 
 
 @login_required
-def my_profile_edit(request: HttpRequest) -> HttpResponse:
+def my_profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _own_person(request)
     form = ProfileForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
@@ -214,7 +215,7 @@ def get_involved_thanks(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def interest_list(request: HttpRequest) -> HttpResponse:
+def interest_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles.can_triage_interest(request.user):
         raise PermissionDenied
     page = Paginator(selectors.interest_queue(), 50).get_page(request.GET.get("page"))
@@ -223,7 +224,7 @@ def interest_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def interest_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def interest_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not roles.can_triage_interest(request.user):
         raise PermissionDenied
     interest = get_object_or_404(Interest, pk=pk)

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django_htmx.http import HttpResponseClientRefresh
 
 from coproduce.accounts import roles
+from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.core import uploads
 from coproduce.core.models import UploadJob
 from coproduce.people import tasks
@@ -85,7 +86,7 @@ def _preview(request: HttpRequest, job: UploadJob) -> HttpResponse:
     return render(request, "people/import_preview.html", context)
 
 
-def _upload(request: HttpRequest) -> HttpResponse:
+def _upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST, request.FILES)
     if uploads.add_refusal(request, form, "file") or not form.is_valid():
         return _form_page(request, form, status=400)
@@ -126,7 +127,7 @@ def _cancel(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("people:import")
 
 
-def _post(request: HttpRequest, token: str = "") -> HttpResponse:
+def _post(request: AuthenticatedHttpRequest, token: str = "") -> HttpResponse:
     action = request.POST.get("action", "upload")
     token = request.POST.get("token", "") or token
     if action == "confirm":
@@ -143,7 +144,7 @@ def _check_role(request: HttpRequest) -> None:
 
 @login_required
 @uploads.limit_uploads()
-def import_people(request: HttpRequest) -> HttpResponse:
+def import_people(request: AuthenticatedHttpRequest) -> HttpResponse:
     _check_role(request)
     if request.method == "POST":
         return _post(request)
@@ -156,7 +157,7 @@ def import_people(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @uploads.limit_uploads()
-def import_job(request: HttpRequest, token: str) -> HttpResponse:
+def import_job(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     _check_role(request)
     if request.method == "POST":
         return _post(request, token)

@@ -21,7 +21,7 @@ import shutil
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -64,6 +64,11 @@ from coproduce.promises.models import (
 )
 from coproduce.rewards.models import ExpenseClaim, LedgerEntry, RewardChoice, RewardLine
 from coproduce.stories.models import JournalEntry, SelfAssessment, Story, StoryAnswer
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from coproduce.accounts.models import User
 
 # Area -> what it holds, in plain words (the summary and README use these).
 AREAS: dict[str, str] = {
@@ -658,7 +663,9 @@ Notes
 """
 
 
-def subject_access_export(*, person: Person, actor: Any, request: Any = None) -> bytes:
+def subject_access_export(
+    *, person: Person, actor: User | None, request: HttpRequest | None = None
+) -> bytes:
     """Everything held about `person`, as a ZIP. Audited (as done by the system if no actor)."""
     from django.conf import settings
 

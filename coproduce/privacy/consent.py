@@ -16,7 +16,7 @@ Each withdrawal is one service, one transaction, one audit entry, and applies ev
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +24,11 @@ from django.utils import timezone
 from coproduce.core.audit import audit_record
 from coproduce.people.models import Person
 from coproduce.people.signals import contact_consent_withdrawn
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from coproduce.accounts.models import User
 
 
 def _unanswered_future_invitations(person: Person) -> Any:
@@ -62,7 +67,9 @@ def connect() -> None:
 
 
 @transaction.atomic
-def contact_consent_withdraw(*, person: Person, actor: Any, request: Any = None) -> Person:
+def contact_consent_withdraw(
+    *, person: Person, actor: User, request: HttpRequest | None = None
+) -> Person:
     """They no longer want to be contacted: nothing reaches them from now on."""
     current = Person.objects.select_for_update().get(pk=person.pk)
     current.contact_consent = False
@@ -94,7 +101,9 @@ def _equality_lists() -> Any:
 
 
 @transaction.atomic
-def outreach_consent_withdraw(*, person: Person, actor: Any, request: Any = None) -> bool:
+def outreach_consent_withdraw(
+    *, person: Person, actor: User, request: HttpRequest | None = None
+) -> bool:
     """Their equality answers may no longer be used to invite them.
 
     Returns True when answers are kept for statistics, False when no purpose is left and
@@ -124,7 +133,9 @@ def outreach_consent_withdraw(*, person: Person, actor: Any, request: Any = None
 
 
 @transaction.atomic
-def story_publication_withdraw(*, person: Person, actor: Any, request: Any = None) -> int:
+def story_publication_withdraw(
+    *, person: Person, actor: User, request: HttpRequest | None = None
+) -> int:
     """Their stories stop being public straight away; returns how many were public."""
     from coproduce.stories.models import Story, StoryAnswer, StoryConsent
 
@@ -144,7 +155,9 @@ def story_publication_withdraw(*, person: Person, actor: Any, request: Any = Non
 
 
 @transaction.atomic
-def media_consent_withdraw(*, person: Person, actor: Any, request: Any = None) -> int:
+def media_consent_withdraw(
+    *, person: Person, actor: User, request: HttpRequest | None = None
+) -> int:
     """Their photos, audio and video are no longer shown beyond their project."""
     from coproduce.stories.models import JournalEntry, ShareConsent
 

@@ -24,7 +24,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -37,6 +37,11 @@ from coproduce.evaluation.anonymise import mask
 from coproduce.people.models import Interest, Person
 from coproduce.privacy.links import PersonLink, person_links
 from coproduce.privacy.models import DataRequest, RequestKind, RequestStatus
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from coproduce.accounts.models import User
 
 # Unambiguous letters and digits (no 0/O, 1/I/L), as on the pseudonym shown to staff.
 PSEUDONYM_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -80,7 +85,7 @@ class Rule:
 @dataclass
 class Context:
     person: Person
-    user: Any
+    user: User | None  # None: the person has no login
     files_to_remove: list[Any] = field(default_factory=list)
 
 
@@ -653,7 +658,7 @@ def _blank_person(person: Person, pseudonym: str) -> None:
     person.contact_consent_at = None
 
 
-def _disable_login(user: Any, pseudonym: str) -> None:
+def _disable_login(user: User, pseudonym: str) -> None:
     code = pseudonym.removeprefix(PSEUDONYM_PREFIX).strip().lower()
     user.email = f"erased-{code}@{ERASED_EMAIL_DOMAIN}"
     user.full_name = pseudonym
@@ -686,7 +691,9 @@ def _outcome(plan: Plan, pseudonym: str) -> str:
 
 
 @transaction.atomic
-def person_erase(*, request: DataRequest, actor: Any, request_http: Any = None) -> Plan:
+def person_erase(
+    *, request: DataRequest, actor: User | None, request_http: HttpRequest | None = None
+) -> Plan:
     """Erase the person of an open erasure request, in one transaction; return the plan done.
 
     Refused, with nothing changed, when the request is not an open erasure request, the

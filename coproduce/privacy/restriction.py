@@ -8,7 +8,7 @@ record and in search results. The places that choose people for contact ask
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,8 +19,13 @@ from coproduce.people.models import Person
 from coproduce.privacy.consent import contact_consent_effects
 from coproduce.privacy.models import DataRequest, RequestKind, RequestStatus
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
-def _finish_request(data_request: DataRequest | None, actor: Any, outcome: str) -> None:
+    from coproduce.accounts.models import User
+
+
+def _finish_request(data_request: DataRequest | None, actor: User, outcome: str) -> None:
     if data_request is None:
         return
     current = DataRequest.objects.select_for_update().get(pk=data_request.pk)
@@ -37,9 +42,9 @@ def _finish_request(data_request: DataRequest | None, actor: Any, outcome: str) 
 def person_restrict(
     *,
     person: Person,
-    actor: Any,
+    actor: User,
     data_request: DataRequest | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Person:
     """Keep the record but use it for nothing, from now on."""
     current = Person.objects.select_for_update().get(pk=person.pk)
@@ -70,7 +75,7 @@ def person_restrict(
 
 
 @transaction.atomic
-def person_unrestrict(*, person: Person, actor: Any, request: Any = None) -> Person:
+def person_unrestrict(*, person: Person, actor: User, request: HttpRequest | None = None) -> Person:
     """Lift the restriction. They are not put back on lists they were taken off."""
     current = Person.objects.select_for_update().get(pk=person.pk)
     if not current.processing_restricted:

@@ -670,7 +670,7 @@ def retention_plan(*, today: dt.date) -> list[Removal]:
     return plan
 
 
-def retention_apply(*, today: dt.date, actor: Any = None) -> list[Removal]:
+def retention_apply(*, today: dt.date, actor: User | None = None) -> list[Removal]:
     """Remove what the schedule says for `today`; one transaction per kind. Returns what went."""
     done: list[Removal] = []
     for rule in RULES:
@@ -680,7 +680,7 @@ def retention_apply(*, today: dt.date, actor: Any = None) -> list[Removal]:
 
 
 @transaction.atomic
-def _apply_kind(kind: str, *, today: dt.date, actor: Any) -> list[Removal]:
+def _apply_kind(kind: str, *, today: dt.date, actor: User | None) -> list[Removal]:
     done = []
     files: list[str] = []
     for target in TARGETS:
@@ -711,13 +711,13 @@ def _delete_files(names: list[str]) -> None:
             default_storage.delete(name)
 
 
-def _actor_fields(actor: Any) -> dict[str, Any]:
+def _actor_fields(actor: User | None) -> dict[str, Any]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor": None, "actor_email": ""}
     return {"actor": actor, "actor_email": actor.email}
 
 
-def _audit_removed(target: Target, ids: list[int], *, actor: Any) -> None:
+def _audit_removed(target: Target, ids: list[int], *, actor: User | None) -> None:
     # One entry per record, written in batches: a first run over years of data can remove
     # thousands of rows. The summary names the rule, never a personal value.
     who = _actor_fields(actor)
@@ -737,7 +737,7 @@ def _audit_removed(target: Target, ids: list[int], *, actor: Any) -> None:
         )
 
 
-def _audit_run(done: list[Removal], *, today: dt.date, actor: Any) -> None:
+def _audit_run(done: list[Removal], *, today: dt.date, actor: User | None) -> None:
     counts = ", ".join(f"{r.kind} {r.object_type} {r.count}" for r in done) or "nothing to remove"
     AuditEntry.objects.create(
         action=RUN_ACTION,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +27,11 @@ from coproduce.privacy.models import (
     RequestStatus,
     one_calendar_month_after,
 )
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from coproduce.accounts.models import User
 
 NOTES_MAX = 5000
 MAX_EXTENSION_MONTHS = 2
@@ -87,11 +92,11 @@ def data_request_open(
     *,
     person: Person,
     kind: str,
-    actor: Any,
+    actor: User,
     notes: str = "",
     received_on: dt.date | None = None,
     asked_by_person: bool = False,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> DataRequest:
     """Open a request; a second open request of the same kind for the person is refused."""
     if kind not in RequestKind.values:
@@ -138,7 +143,9 @@ def data_request_open(
     return data_request
 
 
-def person_ask(*, person: Person, kind: str, actor: Any, request: Any = None) -> DataRequest:
+def person_ask(
+    *, person: Person, kind: str, actor: User, request: HttpRequest | None = None
+) -> DataRequest:
     """A person asks from their own profile: for a copy of their data, or to be erased."""
     if kind not in (RequestKind.ACCESS, RequestKind.ERASURE):
         raise ValidationError("Choose what you are asking for.")
@@ -169,7 +176,12 @@ def _locked_open(data_request: DataRequest) -> DataRequest:
 
 @transaction.atomic
 def data_request_close(
-    *, data_request: DataRequest, status: str, note: str, actor: Any, request: Any = None
+    *,
+    data_request: DataRequest,
+    status: str,
+    note: str,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> DataRequest:
     """Mark a request done, refused or withdrawn, with a note of what was done and why."""
     if status not in CLOSING_STATUSES:
@@ -195,7 +207,12 @@ def data_request_close(
 
 @transaction.atomic
 def data_request_extend(
-    *, data_request: DataRequest, months: int, reason: str, actor: Any, request: Any = None
+    *,
+    data_request: DataRequest,
+    months: int,
+    reason: str,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> DataRequest:
     """Extend the deadline by one or two further months (the most the law allows)."""
     if months not in range(1, MAX_EXTENSION_MONTHS + 1):
@@ -279,7 +296,7 @@ def data_reminders_send_due(*, on: dt.date | None = None) -> int:
 
 @transaction.atomic
 def data_request_export(
-    *, data_request: DataRequest, actor: Any, request: Any = None
+    *, data_request: DataRequest, actor: User, request: HttpRequest | None = None
 ) -> DataRequest:
     """Gather everything held about the person into a ZIP, kept with the request."""
     from coproduce.privacy.access import subject_access_export
@@ -309,7 +326,7 @@ def data_request_export(
 
 
 def data_request_export_downloaded(
-    *, data_request: DataRequest, actor: Any, request: Any = None
+    *, data_request: DataRequest, actor: User, request: HttpRequest | None = None
 ) -> None:
     audit_record(
         action="privacy.export_downloaded",

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.accounts import roles
 from coproduce.accounts.reauth import reauth_required
+from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.people.models import Person
 from coproduce.privacy import selectors, services
 from coproduce.privacy.forms import (
@@ -39,7 +40,7 @@ def _first_error(exc: ValidationError) -> str:
 
 
 @login_required
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_lead(request)
     show = request.GET.get("show", "open")
     if show not in ("open", "closed", "all"):
@@ -59,7 +60,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_open(request: HttpRequest) -> HttpResponse:
+def request_open(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find the person (by reference, name or email), then open a request for them."""
     _require_lead(request)
     context: dict[str, object] = {}
@@ -118,7 +119,7 @@ def request_open(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     data_request = _get_request_for_lead(request, pk)
     return render(request, "privacy/detail.html", _detail_context(data_request))
 
@@ -137,7 +138,7 @@ def _detail_context(data_request: DataRequest, **forms: object) -> dict[str, obj
 
 @login_required
 @require_POST
-def request_close(request: HttpRequest, pk: int) -> HttpResponse:
+def request_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     data_request = _get_request_for_lead(request, pk)
     form = CloseRequestForm(request.POST)
     if form.is_valid():
@@ -161,7 +162,7 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_extend(request: HttpRequest, pk: int) -> HttpResponse:
+def request_extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     data_request = _get_request_for_lead(request, pk)
     form = ExtendRequestForm(request.POST)
     if form.is_valid():
@@ -188,7 +189,7 @@ def request_extend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def export_generate(request: HttpRequest, pk: int) -> HttpResponse:
+def export_generate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     data_request = _get_request_for_lead(request, pk)
     try:
         services.data_request_export(data_request=data_request, actor=request.user, request=request)
@@ -201,7 +202,7 @@ def export_generate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @reauth_required
-def export_download(request: HttpRequest, pk: int) -> FileResponse:
+def export_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     # Kept a view of its own so a re-authentication check can wrap just the download.
     data_request = _get_request_for_lead(request, pk)
     if not data_request.export_file:
@@ -226,7 +227,7 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def ask(request: HttpRequest) -> HttpResponse:
+def ask(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A person asks, from their own profile, for a copy of their data or to be erased."""
     person = Person.objects.filter(user_id=request.user.pk or 0).first()
     if person is None or not roles.is_tenant(request.user):

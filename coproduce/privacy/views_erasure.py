@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from coproduce.accounts import roles
+from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.people.models import Person
 from coproduce.privacy.erasure import erasure_plan, person_erase
 from coproduce.privacy.models import DataRequest, RequestKind, RequestStatus
@@ -28,7 +29,7 @@ def _get_erasure_request(request: HttpRequest, pk: int) -> DataRequest:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def erasure_review(request: HttpRequest, pk: int) -> HttpResponse:
+def erasure_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     data_request = _get_erasure_request(request, pk)
     if request.method == "POST" and data_request.status == RequestStatus.OPEN:
         try:
@@ -48,7 +49,7 @@ def erasure_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def restriction(request: HttpRequest, pk: int) -> HttpResponse:
+def restriction(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not roles.can_manage_data_requests(request.user):
         raise PermissionDenied
     person = get_object_or_404(Person, pk=pk)

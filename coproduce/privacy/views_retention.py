@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from coproduce.accounts import roles
+from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.privacy import retention
 from coproduce.privacy.retention_tasks import queued_run
 
@@ -17,7 +18,7 @@ FIRST_ROWS = 10
 
 
 @login_required
-def retention_schedule(request: HttpRequest) -> HttpResponse:
+def retention_schedule(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles.can_manage_data_requests(request.user):
         raise PermissionDenied
     today = timezone.localdate()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -11,8 +11,11 @@ from coproduce.accounts import roles
 from coproduce.projects import ladder
 from coproduce.projects.models import Project, RequestStatus, SupportRequest
 
+if TYPE_CHECKING:
+    from coproduce.accounts.models import User
 
-def projects_for_user(user: Any) -> QuerySet[Project]:
+
+def projects_for_user(user: User) -> QuerySet[Project]:
     projects = (
         Project.objects.select_related("owner")
         .annotate(
@@ -46,7 +49,7 @@ def project_ladder(project: Project) -> ladder.LadderResult:
     return ladder.measure(first_tenant_joined=first_joined, decisions=facts)
 
 
-def support_requests_for_user(user: Any) -> QuerySet[SupportRequest]:
+def support_requests_for_user(user: User) -> QuerySet[SupportRequest]:
     requests = SupportRequest.objects.select_related("requested_by", "project")
     if roles.can_triage_support(user):
         return requests

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,9 +22,16 @@ from coproduce.projects.models import (
     SupportRequest,
 )
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from coproduce.accounts.models import User
+
 
 @transaction.atomic
-def project_create(*, data: dict[str, Any], owner: Any, actor: Any, request: Any = None) -> Project:
+def project_create(
+    *, data: dict[str, Any], owner: User, actor: User, request: HttpRequest | None = None
+) -> Project:
     project = Project(owner=owner, **data)
     project.full_clean()
     project.save()
@@ -41,7 +48,7 @@ def project_create(*, data: dict[str, Any], owner: Any, actor: Any, request: Any
 
 @transaction.atomic
 def project_update(
-    *, project: Project, data: dict[str, Any], actor: Any, request: Any = None
+    *, project: Project, data: dict[str, Any], actor: User, request: HttpRequest | None = None
 ) -> Project:
     changed = apply_changes(project, data)
     if changed:
@@ -62,9 +69,9 @@ def stage_save(
     *,
     project: Project,
     data: dict[str, Any],
-    actor: Any,
+    actor: User,
     stage: Stage | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Stage:
     if stage is None:
         position = project.stages.count()
@@ -84,7 +91,13 @@ def stage_save(
 
 @transaction.atomic
 def member_add(
-    *, project: Project, person: Person, role: str, joined_on: Any, actor: Any, request: Any = None
+    *,
+    project: Project,
+    person: Person,
+    role: str,
+    joined_on: Any,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> ProjectMember:
     existing = ProjectMember.objects.filter(project=project, person=person).first()
     if existing is not None:
@@ -109,7 +122,9 @@ def member_add(
 
 
 @transaction.atomic
-def member_leave(*, member: ProjectMember, actor: Any, request: Any = None) -> ProjectMember:
+def member_leave(
+    *, member: ProjectMember, actor: User, request: HttpRequest | None = None
+) -> ProjectMember:
     member.left_on = timezone.localdate()
     member.save(update_fields=["left_on"])
     audit_record(
@@ -124,7 +139,7 @@ def member_leave(*, member: ProjectMember, actor: Any, request: Any = None) -> P
 
 @transaction.atomic
 def staff_add(
-    *, project: Project, user: Any, role: str, actor: Any, request: Any = None
+    *, project: Project, user: User, role: str, actor: User, request: HttpRequest | None = None
 ) -> ProjectStaff:
     try:
         with transaction.atomic():
@@ -142,7 +157,9 @@ def staff_add(
 
 
 @transaction.atomic
-def staff_remove(*, assignment: ProjectStaff, actor: Any, request: Any = None) -> None:
+def staff_remove(
+    *, assignment: ProjectStaff, actor: User, request: HttpRequest | None = None
+) -> None:
     project = assignment.project
     summary = f"Removed {assignment.user} as {assignment.get_role_display()}"
     assignment.delete()
@@ -156,9 +173,9 @@ def decision_record(
     *,
     project: Project,
     data: dict[str, Any],
-    actor: Any,
+    actor: User,
     decision: Decision | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Decision:
     creating = decision is None
     if decision is None:
@@ -180,7 +197,7 @@ def decision_record(
 
 @transaction.atomic
 def support_request_create(
-    *, requested_by: Any, data: dict[str, Any], request: Any = None
+    *, requested_by: User, data: dict[str, Any], request: HttpRequest | None = None
 ) -> SupportRequest:
     support = SupportRequest(requested_by=requested_by, **data)
     support.full_clean()
@@ -200,10 +217,10 @@ def support_request_triage(
     *,
     support: SupportRequest,
     decision: str,
-    actor: Any,
+    actor: User,
     note: str = "",
     project: Project | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> SupportRequest:
     """Take a request on (into an existing project, or a new one) or decline it."""
     support = SupportRequest.objects.select_for_update().get(pk=support.pk)

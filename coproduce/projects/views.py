@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts import roles
+from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.core.text import clean_query
 from coproduce.people.models import Person
 from coproduce.projects import selectors, services
@@ -37,7 +38,9 @@ from coproduce.projects.models import (
 )
 
 
-def _get_project_for_user(request: HttpRequest, pk: int, *, manage: bool = False) -> Project:
+def _get_project_for_user(
+    request: AuthenticatedHttpRequest, pk: int, *, manage: bool = False
+) -> Project:
     project = get_object_or_404(Project.objects.select_related("owner"), pk=pk)
     if manage:
         if not roles.can_manage_projects(request.user):
@@ -70,7 +73,7 @@ def _form_page(
 
 
 @login_required
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (
         roles.can_see_all_projects(request.user)
         or roles.is_tenant(request.user)
@@ -88,7 +91,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk)
     user = request.user
     staff_view = roles.is_staff_member(user)
@@ -135,7 +138,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles.can_manage_projects(request.user):
         raise PermissionDenied
     form = ProjectForm(request.POST or None)
@@ -148,7 +151,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk, manage=True)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
@@ -160,7 +163,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+def self_assessment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk, manage=True)
     form = SelfAssessmentForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
@@ -178,7 +181,9 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def stage_edit(request: HttpRequest, pk: int, stage_pk: int | None = None) -> HttpResponse:
+def stage_edit(
+    request: AuthenticatedHttpRequest, pk: int, stage_pk: int | None = None
+) -> HttpResponse:
     project = _get_project_for_user(request, pk, manage=True)
     stage = get_object_or_404(Stage, pk=stage_pk, project=project) if stage_pk else None
     form = StageForm(request.POST or None, instance=stage)
@@ -202,7 +207,9 @@ def stage_edit(request: HttpRequest, pk: int, stage_pk: int | None = None) -> Ht
 
 
 @login_required
-def decision_edit(request: HttpRequest, pk: int, decision_pk: int | None = None) -> HttpResponse:
+def decision_edit(
+    request: AuthenticatedHttpRequest, pk: int, decision_pk: int | None = None
+) -> HttpResponse:
     project = _get_project_for_user(request, pk)
     if not roles.can_record_decisions(request.user):
         raise PermissionDenied
@@ -228,7 +235,7 @@ def decision_edit(request: HttpRequest, pk: int, decision_pk: int | None = None)
 
 
 @login_required
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk, manage=True)
     if request.method == "POST":
         form = MemberAddForm(request.POST)
@@ -276,7 +283,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def member_leave(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def member_leave(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk, manage=True)
     member = get_object_or_404(
         ProjectMember.objects.select_related("person"), pk=member_pk, project=project
@@ -287,7 +294,7 @@ def member_leave(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 
 
 @login_required
-def staff_add(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk, manage=True)
     form = StaffAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -312,7 +319,7 @@ def staff_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def staff_remove(request: HttpRequest, pk: int, staff_pk: int) -> HttpResponse:
+def staff_remove(request: AuthenticatedHttpRequest, pk: int, staff_pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk, manage=True)
     assignment = get_object_or_404(ProjectStaff, pk=staff_pk, project=project)
     services.staff_remove(assignment=assignment, actor=request.user, request=request)
@@ -321,7 +328,7 @@ def staff_remove(request: HttpRequest, pk: int, staff_pk: int) -> HttpResponse:
 
 
 @login_required
-def support_list(request: HttpRequest) -> HttpResponse:
+def support_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles.can_request_support(request.user):
         raise PermissionDenied
     requests_qs = selectors.support_requests_for_user(request.user)
@@ -340,7 +347,7 @@ def support_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def support_create(request: HttpRequest) -> HttpResponse:
+def support_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles.can_request_support(request.user):
         raise PermissionDenied
     form = SupportRequestForm(request.POST or None)
@@ -360,7 +367,7 @@ def support_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def support_triage(request: HttpRequest, pk: int) -> HttpResponse:
+def support_triage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not roles.can_triage_support(request.user):
         raise PermissionDenied
     support = get_object_or_404(SupportRequest.objects.select_related("requested_by"), pk=pk)

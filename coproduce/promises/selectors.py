@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -10,8 +10,11 @@ from coproduce.projects.models import ProjectMember
 from coproduce.promises.models import Promise, PromiseSet, SetStatus
 from coproduce.promises.ranking import borda, schulze
 
+if TYPE_CHECKING:
+    from coproduce.accounts.models import User
 
-def sets_for_user(user: Any) -> QuerySet[PromiseSet]:
+
+def sets_for_user(user: User) -> QuerySet[PromiseSet]:
     sets = PromiseSet.objects.select_related("project")
     if roles.can_see_all_projects(user):
         return sets
@@ -20,7 +23,7 @@ def sets_for_user(user: Any) -> QuerySet[PromiseSet]:
     return sets.filter(status__in=[SetStatus.ADOPTED, SetStatus.PUBLISHED])
 
 
-def member_person(user: Any, promise_set: PromiseSet) -> Person | None:
+def member_person(user: User, promise_set: PromiseSet) -> Person | None:
     """The signed-in tenant's person record, if they are in the drafting group."""
     if not roles.is_tenant(user):
         return None

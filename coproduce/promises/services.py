@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import statistics
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -31,6 +31,11 @@ from coproduce.promises.models import (
     VoteChoice,
 )
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from coproduce.accounts.models import User
+
 
 class StaleEdit(Exception):
     """Someone else saved this promise first. Carries their saved text."""
@@ -45,7 +50,7 @@ def _version(
     *,
     note: str,
     person: Person | None = None,
-    user: Any = None,
+    user: User | None = None,
     proposal: Proposal | None = None,
 ) -> PromiseVersion:
     return PromiseVersion.objects.create(
@@ -67,8 +72,8 @@ def set_create(
     project: Any,
     title: str,
     decision_rule: str,
-    actor: Any,
-    request: Any = None,
+    actor: User,
+    request: HttpRequest | None = None,
     replaces: PromiseSet | None = None,
 ) -> PromiseSet:
     promise_set = PromiseSet.objects.create(
@@ -92,11 +97,11 @@ def proposal_create(
     kind: str,
     data: dict[str, Any],
     person: Person | None,
-    actor: Any,
+    actor: User,
     via: str = Via.WEB,
     promise: Promise | None = None,
     other_promise: Promise | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Proposal:
     _require_drafting(promise_set)
     errors: dict[str, str] = {}
@@ -152,9 +157,9 @@ def comment_add(
     proposal: Proposal,
     text: str,
     person: Person | None,
-    actor: Any,
+    actor: User,
     via: str = Via.WEB,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Comment:
     if not text.strip():
         raise ValidationError("Write a comment first.")
@@ -169,9 +174,9 @@ def vote_cast(
     proposal: Proposal,
     person: Person,
     choice: str,
-    actor: Any,
+    actor: User,
     via: str = Via.WEB,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Vote:
     if proposal.status != ProposalStatus.OPEN:
         raise ValidationError("Voting on this proposal has closed.")
@@ -209,7 +214,7 @@ def outcome(proposal: Proposal, counts: dict[str, int]) -> str:
 
 @transaction.atomic
 def proposal_decide(
-    *, proposal: Proposal, person: Person | None, actor: Any, request: Any = None
+    *, proposal: Proposal, person: Person | None, actor: User, request: HttpRequest | None = None
 ) -> Proposal:
     """Close the vote and apply the result with the group's rule."""
     proposal = (
@@ -246,7 +251,7 @@ def _next_position(promise_set: PromiseSet) -> int:
     return (last or 0) + 1
 
 
-def _apply(proposal: Proposal, *, person: Person | None, user: Any) -> str:
+def _apply(proposal: Proposal, *, person: Person | None, user: User) -> str:
     promise_set = proposal.promise_set
     note = f"Proposal #{proposal.pk} accepted by the group"
     targets = [p for p in (proposal.promise, proposal.other_promise) if p is not None]
@@ -309,8 +314,8 @@ def promise_edit(
     in_practice: str,
     expected_version: int,
     person: Person | None,
-    actor: Any,
-    request: Any = None,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> Promise:
     """Direct edit by the drafting group. Never loses a change: a stale edit is refused and
     the caller gets the other person's text to merge with theirs."""
@@ -345,9 +350,9 @@ def ballot_cast(
     person: Person,
     ranking: list[int],
     count: int | None,
-    actor: Any,
+    actor: User,
     via: str = Via.WEB,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Ballot:
     live = set(promise_set.promises.filter(dropped=False).values_list("id", flat=True))
     if not ranking or set(ranking) - live or len(set(ranking)) != len(ranking):
@@ -388,7 +393,7 @@ def agreed_count(promise_set: PromiseSet) -> tuple[int | None, dict[int, int]]:
 
 @transaction.atomic
 def set_transition(
-    *, promise_set: PromiseSet, to: str, actor: Any, request: Any = None
+    *, promise_set: PromiseSet, to: str, actor: User, request: HttpRequest | None = None
 ) -> PromiseSet:
     promise_set = PromiseSet.objects.select_for_update().get(pk=promise_set.pk)
     if to not in TRANSITIONS.get(promise_set.status, set()):
@@ -444,8 +449,8 @@ def board_meeting_record(
     held_on: Any,
     presenters: list[Person],
     notes: str,
-    actor: Any,
-    request: Any = None,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> BoardMeeting:
     meeting = BoardMeeting.objects.create(
         promise_set=promise_set, held_on=held_on, notes=notes, recorded_by=actor
@@ -467,8 +472,8 @@ def board_decision_record(
     meeting: BoardMeeting,
     promise: Promise,
     data: dict[str, Any],
-    actor: Any,
-    request: Any = None,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> BoardPromiseDecision:
     if data.get("decision") == "change" and not (data.get("requested_change") or "").strip():
         raise ValidationError({"requested_change": "Say what change the board asked for."})
@@ -511,8 +516,8 @@ def co_designer_set(
     person: Person,
     consent: bool,
     name_as: str,
-    actor: Any,
-    request: Any = None,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> CoDesigner:
     credit, _ = CoDesigner.objects.update_or_create(
         promise_set=promise_set,

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts import roles
+from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.people.models import Person
 from coproduce.promises import selectors, services
 from coproduce.promises.diff import word_diff
@@ -37,7 +38,7 @@ from coproduce.promises.models import (
 )
 
 
-def _get_set_for_user(request: HttpRequest, pk: int) -> PromiseSet:
+def _get_set_for_user(request: AuthenticatedHttpRequest, pk: int) -> PromiseSet:
     promise_set = get_object_or_404(PromiseSet.objects.select_related("project"), pk=pk)
     if not roles.can_see_set(request.user, promise_set):
         raise PermissionDenied
@@ -45,7 +46,7 @@ def _get_set_for_user(request: HttpRequest, pk: int) -> PromiseSet:
 
 
 def _actor_and_person(
-    request: HttpRequest, promise_set: PromiseSet, form: forms.Form
+    request: AuthenticatedHttpRequest, promise_set: PromiseSet, form: forms.Form
 ) -> tuple[Person, str]:
     """Who is acting: a tenant in the group for themselves, or staff on someone's behalf."""
     person = selectors.member_person(request.user, promise_set)
@@ -60,14 +61,14 @@ def _actor_and_person(
     raise PermissionDenied
 
 
-def _can_act(request: HttpRequest, promise_set: PromiseSet) -> bool:
+def _can_act(request: AuthenticatedHttpRequest, promise_set: PromiseSet) -> bool:
     return selectors.member_person(request.user, promise_set) is not None or roles.can_run_sessions(
         request.user
     )
 
 
 @login_required
-def set_list(request: HttpRequest) -> HttpResponse:
+def set_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     sets = selectors.sets_for_user(request.user)
     form = SetForm(request.POST or None) if roles.can_manage_projects(request.user) else None
     if request.method == "POST":
@@ -86,7 +87,7 @@ def set_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def set_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     promise_set = _get_set_for_user(request, pk)
     number, count_tally = services.agreed_count(promise_set)
     me = selectors.member_person(request.user, promise_set)
@@ -122,7 +123,7 @@ def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def propose(request: HttpRequest, pk: int) -> HttpResponse:
+def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     promise_set = _get_set_for_user(request, pk)
     if not _can_act(request, promise_set):
         raise PermissionDenied
@@ -164,7 +165,7 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _proposal_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     proposal: Proposal,
     *,
     vote_form: VoteForm | None = None,
@@ -208,7 +209,7 @@ def _proposal_page(
     )
 
 
-def _get_proposal_for_user(request: HttpRequest, pk: int) -> Proposal:
+def _get_proposal_for_user(request: AuthenticatedHttpRequest, pk: int) -> Proposal:
     proposal = get_object_or_404(
         Proposal.objects.select_related(
             "promise_set__project", "promise", "other_promise", "proposed_by", "recorded_by"
@@ -220,7 +221,9 @@ def _get_proposal_for_user(request: HttpRequest, pk: int) -> Proposal:
     return proposal
 
 
-def _get_proposal_to_act(request: HttpRequest, pk: int) -> tuple[Proposal, list[Person] | None]:
+def _get_proposal_to_act(
+    request: AuthenticatedHttpRequest, pk: int
+) -> tuple[Proposal, list[Person] | None]:
     """The proposal, for someone who may vote or comment on it; and the members, for staff."""
     proposal = _get_proposal_for_user(request, pk)
     if not _can_act(request, proposal.promise_set):
@@ -230,13 +233,13 @@ def _get_proposal_to_act(request: HttpRequest, pk: int) -> tuple[Proposal, list[
 
 
 @login_required
-def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _proposal_page(request, _get_proposal_for_user(request, pk))
 
 
 @require_POST
 @login_required
-def vote(request: HttpRequest, pk: int) -> HttpResponse:
+def vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal, members = _get_proposal_to_act(request, pk)
     form = VoteForm(request.POST, prefix="vote", members=members)
     if form.is_valid():
@@ -260,7 +263,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def comment(request: HttpRequest, pk: int) -> HttpResponse:
+def comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal, members = _get_proposal_to_act(request, pk)
     form = CommentForm(request.POST, prefix="comment", members=members)
     if form.is_valid():
@@ -284,7 +287,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(Proposal.objects.select_related("promise_set__project"), pk=pk)
     promise_set = proposal.promise_set
     me = selectors.member_person(request.user, promise_set)
@@ -302,7 +305,7 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def promise_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     promise = get_object_or_404(Promise.objects.select_related("promise_set__project"), pk=pk)
     promise_set = promise.promise_set
     if not roles.can_see_set(request.user, promise_set):
@@ -376,7 +379,7 @@ def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def rank(request: HttpRequest, pk: int) -> HttpResponse:
+def rank(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     promise_set = _get_set_for_user(request, pk)
     if not _can_act(request, promise_set):
         raise PermissionDenied
@@ -408,7 +411,7 @@ def rank(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def set_status(request: HttpRequest, pk: int) -> HttpResponse:
+def set_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     promise_set = _get_set_for_user(request, pk)
     form = StatusForm(request.POST)
     to = form.cleaned_data["to"] if form.is_valid() else ""
@@ -432,7 +435,7 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
 # The board meeting ----------------------------------------------------------------------------
 
 
-def _get_set_to_manage(request: HttpRequest, pk: int) -> PromiseSet:
+def _get_set_to_manage(request: AuthenticatedHttpRequest, pk: int) -> PromiseSet:
     promise_set = _get_set_for_user(request, pk)
     if not roles.can_manage_projects(request.user):
         raise PermissionDenied
@@ -447,7 +450,7 @@ def _decision_form(
 
 
 def _board_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     promise_set: PromiseSet,
     *,
     meeting_form: BoardMeetingForm | None = None,
@@ -479,13 +482,13 @@ def _board_page(
 
 
 @login_required
-def board(request: HttpRequest, pk: int) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _board_page(request, _get_set_to_manage(request, pk))
 
 
 @require_POST
 @login_required
-def board_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def board_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     promise_set = _get_set_to_manage(request, pk)
     form = BoardMeetingForm(request.POST, members=selectors.group_members(promise_set))
     if form.is_valid():
@@ -504,7 +507,7 @@ def board_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def board_decision(request: HttpRequest, pk: int, promise_pk: int) -> HttpResponse:
+def board_decision(request: AuthenticatedHttpRequest, pk: int, promise_pk: int) -> HttpResponse:
     promise_set = _get_set_to_manage(request, pk)
     meeting = promise_set.board_meetings.order_by("-held_on", "-id").first()
     if meeting is None:
@@ -531,7 +534,7 @@ def board_decision(request: HttpRequest, pk: int, promise_pk: int) -> HttpRespon
 
 
 @login_required
-def credits(request: HttpRequest, pk: int) -> HttpResponse:
+def credits(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     promise_set = _get_set_to_manage(request, pk)
     existing = {c.person_id: c for c in promise_set.co_designers.all()}
     rows = [(p, existing.get(p.pk)) for p in selectors.group_members(promise_set)]

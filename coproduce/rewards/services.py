@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -38,6 +38,9 @@ from coproduce.rewards.models import (
 )
 from coproduce.rewards.money import ZERO, hourly, pounds, to_money
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
 # Person.reward_preference (asked at sign-up) pre-fills the fuller choice kept here.
 PREFERENCE_TO_FORM = {
     RewardPreference.CASH: RewardForm.BANK_TRANSFER,
@@ -51,7 +54,7 @@ PREFERENCE_TO_FORM = {
 
 @transaction.atomic
 def policy_publish(
-    *, text: str, effective_from: dt.date, actor: Any, request: Any = None
+    *, text: str, effective_from: dt.date, actor: Any, request: HttpRequest | None = None
 ) -> RewardPolicy:
     """Add a new version; earlier versions stay as history."""
     organisation = selectors.organisation()
@@ -81,7 +84,7 @@ def policy_publish(
 
 @transaction.atomic
 def offer_save(
-    *, project: Project, data: dict[str, Any], actor: Any, request: Any = None
+    *, project: Project, data: dict[str, Any], actor: Any, request: HttpRequest | None = None
 ) -> RewardOffer:
     # Lock the project row first: two saves at once wait for each other, and the second
     # then finds and updates the offer the first made (never a duplicate-key error).
@@ -113,7 +116,7 @@ def choice_initial(person: Person) -> dict[str, Any]:
 
 @transaction.atomic
 def choice_save(
-    *, person: Person, data: dict[str, Any], actor: Any, request: Any = None
+    *, person: Person, data: dict[str, Any], actor: Any, request: HttpRequest | None = None
 ) -> RewardChoice:
     # Lock the person row first: two choices at once wait for each other, and the second then
     # updates the choice the first made (never a duplicate-key error).
@@ -298,7 +301,7 @@ def _mark_warnings(lines: list[RewardLine]) -> None:
 
 @transaction.atomic
 def rewards_accrue(
-    *, actor: Any = None, project: Project | None = None, request: Any = None
+    *, actor: Any = None, project: Project | None = None, request: HttpRequest | None = None
 ) -> dict[str, int]:
     """Turn attendance and recorded time into reward lines at each project's offer.
 
@@ -357,7 +360,7 @@ def _accrue_entries(lines: list[RewardLine], actor: Any) -> None:
 
 
 @transaction.atomic
-def lines_review(*, line_ids: list[int], actor: Any, request: Any = None) -> int:
+def lines_review(*, line_ids: list[int], actor: Any, request: HttpRequest | None = None) -> int:
     """The coordinator has checked these lines: they go to finance for approval."""
     count = RewardLine.objects.filter(pk__in=line_ids, status=LineStatus.TO_REVIEW).update(
         status=LineStatus.REVIEWED, reviewed_by=actor
@@ -380,7 +383,7 @@ def batch_approve(
     category: str,
     approver: Any,
     confirm_warnings: bool = False,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> PaymentBatch | None:
     """Finance approves checked lines as one batch. Idempotent by line: lines are locked and
     re-read, and the ledger's unique (line, kind) constraint refuses a second approval."""
@@ -416,7 +419,7 @@ def batch_approve(
 
 
 @transaction.atomic
-def batch_mark_paid(*, batch: PaymentBatch, actor: Any, request: Any = None) -> int:
+def batch_mark_paid(*, batch: PaymentBatch, actor: Any, request: HttpRequest | None = None) -> int:
     """Record that finance has paid the batch. Paying twice records nothing new."""
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.paid_at is not None:
@@ -511,7 +514,7 @@ def line_reverse(
     actor: Any,
     reason: str,
     new_amount: Decimal | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> RewardLine | None:
     """Correct a line: reverse every entry it has (so it nets to zero), and if a new amount is
     given, add a corrected line for the same source that goes through review again."""
@@ -546,7 +549,7 @@ def expense_claim_create(
     data: dict[str, Any],
     receipt: UploadedFile | None,
     actor: Any,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> ExpenseClaim:
     """Record a claim with its receipt; it is checked and approved apart from fees."""
     offer = RewardOffer.objects.filter(project=project).first()

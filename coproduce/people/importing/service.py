@@ -4,7 +4,7 @@ never disagree with the import it leads to."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
@@ -14,6 +14,11 @@ from coproduce.people.importing.reading import ImportFileError, open_rows
 from coproduce.people.importing.results import ImportResult
 from coproduce.people.importing.walk import Walker
 from coproduce.people.signals import people_imported
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from coproduce.accounts.models import User
 
 
 class _Rollback(Exception):
@@ -47,8 +52,8 @@ def analyse_file(
 def import_file(
     path: Path | str,
     *,
-    actor: Any = None,
-    request: Any = None,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
     file_name: str = "",
     progress: bool = False,
     how: str = "",
