@@ -8,13 +8,15 @@ Behind ``@login_required`` the user is a ``User``; django-stubs types ``HttpRequ
 
 from __future__ import annotations
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from coproduce.accounts.models import User
 
-# A signed-in user or an anonymous visitor: what ``request.user`` is on a public page.
-Visitor = User | AnonymousUser
+# A signed-in user or an anonymous visitor: ``request.user`` as django-stubs types it (our only
+# user model is ``User``), and what the questions in roles.py take.
+Visitor = AbstractBaseUser | AnonymousUser
 
 
 class AuthenticatedHttpRequest(HttpRequest):

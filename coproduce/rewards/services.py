@@ -41,6 +41,8 @@ from coproduce.rewards.money import ZERO, hourly, pounds, to_money
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
+    from coproduce.accounts.models import User
+
 # Person.reward_preference (asked at sign-up) pre-fills the fuller choice kept here.
 PREFERENCE_TO_FORM = {
     RewardPreference.CASH: RewardForm.BANK_TRANSFER,
@@ -54,7 +56,7 @@ PREFERENCE_TO_FORM = {
 
 @transaction.atomic
 def policy_publish(
-    *, text: str, effective_from: dt.date, actor: Any, request: HttpRequest | None = None
+    *, text: str, effective_from: dt.date, actor: User, request: HttpRequest | None = None
 ) -> RewardPolicy:
     """Add a new version; earlier versions stay as history."""
     organisation = selectors.organisation()
@@ -84,7 +86,7 @@ def policy_publish(
 
 @transaction.atomic
 def offer_save(
-    *, project: Project, data: dict[str, Any], actor: Any, request: HttpRequest | None = None
+    *, project: Project, data: dict[str, Any], actor: User, request: HttpRequest | None = None
 ) -> RewardOffer:
     # Lock the project row first: two saves at once wait for each other, and the second
     # then finds and updates the offer the first made (never a duplicate-key error).
@@ -116,7 +118,7 @@ def choice_initial(person: Person) -> dict[str, Any]:
 
 @transaction.atomic
 def choice_save(
-    *, person: Person, data: dict[str, Any], actor: Any, request: HttpRequest | None = None
+    *, person: Person, data: dict[str, Any], actor: User, request: HttpRequest | None = None
 ) -> RewardChoice:
     # Lock the person row first: two choices at once wait for each other, and the second then
     # updates the choice the first made (never a duplicate-key error).
@@ -301,7 +303,7 @@ def _mark_warnings(lines: list[RewardLine]) -> None:
 
 @transaction.atomic
 def rewards_accrue(
-    *, actor: Any = None, project: Project | None = None, request: HttpRequest | None = None
+    *, actor: User | None = None, project: Project | None = None, request: HttpRequest | None = None
 ) -> dict[str, int]:
     """Turn attendance and recorded time into reward lines at each project's offer.
 
@@ -331,7 +333,11 @@ def rewards_accrue(
 
 
 def _ledger_write(
-    lines: list[RewardLine], *, kind: str, created_by: Any, batch: PaymentBatch | None = None
+    lines: list[RewardLine],
+    *,
+    kind: str,
+    created_by: User | None,
+    batch: PaymentBatch | None = None,
 ) -> None:
     """One ledger entry of this kind for each line, for the line's whole amount."""
     LedgerEntry.objects.bulk_create(
@@ -352,7 +358,7 @@ def _ledger_write(
     )
 
 
-def _accrue_entries(lines: list[RewardLine], actor: Any) -> None:
+def _accrue_entries(lines: list[RewardLine], actor: User | None) -> None:
     # Accrual also runs from the command line and the task queue, with no signed-in actor.
     _ledger_write(
         lines, kind=EntryKind.ACCRUED, created_by=actor if getattr(actor, "pk", None) else None
@@ -360,7 +366,7 @@ def _accrue_entries(lines: list[RewardLine], actor: Any) -> None:
 
 
 @transaction.atomic
-def lines_review(*, line_ids: list[int], actor: Any, request: HttpRequest | None = None) -> int:
+def lines_review(*, line_ids: list[int], actor: User, request: HttpRequest | None = None) -> int:
     """The coordinator has checked these lines: they go to finance for approval."""
     count = RewardLine.objects.filter(pk__in=line_ids, status=LineStatus.TO_REVIEW).update(
         status=LineStatus.REVIEWED, reviewed_by=actor
@@ -381,7 +387,7 @@ def batch_approve(
     *,
     line_ids: list[int],
     category: str,
-    approver: Any,
+    approver: User,
     confirm_warnings: bool = False,
     request: HttpRequest | None = None,
 ) -> PaymentBatch | None:
@@ -419,7 +425,7 @@ def batch_approve(
 
 
 @transaction.atomic
-def batch_mark_paid(*, batch: PaymentBatch, actor: Any, request: HttpRequest | None = None) -> int:
+def batch_mark_paid(*, batch: PaymentBatch, actor: User, request: HttpRequest | None = None) -> int:
     """Record that finance has paid the batch. Paying twice records nothing new."""
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.paid_at is not None:
@@ -456,7 +462,7 @@ def batch_mark_paid(*, batch: PaymentBatch, actor: Any, request: HttpRequest | N
     return len(lines)
 
 
-def _reverse_entries(line: RewardLine, *, reason: str, actor: Any) -> None:
+def _reverse_entries(line: RewardLine, *, reason: str, actor: User) -> None:
     """Cancel each entry of the line not yet reversed with an equal and opposite one."""
     open_entries = list(
         line.entries.exclude(kind=EntryKind.REVERSED).filter(reversed_by__isnull=True)
@@ -511,7 +517,7 @@ def _corrected_line(line: RewardLine, amount: Decimal) -> RewardLine:
 def line_reverse(
     *,
     line: RewardLine,
-    actor: Any,
+    actor: User,
     reason: str,
     new_amount: Decimal | None = None,
     request: HttpRequest | None = None,
@@ -548,7 +554,7 @@ def expense_claim_create(
     project: Project,
     data: dict[str, Any],
     receipt: UploadedFile | None,
-    actor: Any,
+    actor: User,
     request: HttpRequest | None = None,
 ) -> ExpenseClaim:
     """Record a claim with its receipt; it is checked and approved apart from fees."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -33,13 +34,16 @@ from coproduce.rewards.models import (
 )
 from coproduce.rewards.money import tax_year_start
 
+if TYPE_CHECKING:
+    from coproduce.accounts.types import AuthenticatedHttpRequest
+
 
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
 
 
-def _own_person(request: HttpRequest) -> Person:
+def _own_person(request: AuthenticatedHttpRequest) -> Person:
     _require(roles.is_tenant(request.user))
     person = selectors.person_for_user(request.user)
     if person is None:
@@ -47,13 +51,13 @@ def _own_person(request: HttpRequest) -> Person:
     return person
 
 
-def _ids(request: HttpRequest) -> list[int]:
+def _ids(request: AuthenticatedHttpRequest) -> list[int]:
     return [int(v) for v in request.POST.getlist("line") if v.isdigit()]
 
 
 # --- staff landing ---------------------------------------------------------------------------
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_see_rewards_home(request.user))
     return render(
         request,
@@ -77,7 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 # --- policy and offers -------------------------------------------------------------------------
 @login_required
-def policy(request: HttpRequest) -> HttpResponse:
+def policy(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.is_tenant(request.user) or roles.is_staff_member(request.user))
     return render(
         request,
@@ -91,7 +95,7 @@ def policy(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def policy_new(request: HttpRequest) -> HttpResponse:
+def policy_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_manage_rewards(request.user))
     current = selectors.current_policy()
     form = PolicyForm(
@@ -119,7 +123,7 @@ def policy_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def offer_detail(request: HttpRequest, project_pk: int) -> HttpResponse:
+def offer_detail(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=project_pk)
     _require(roles.can_read_offer(request.user, project))
     offer = RewardOffer.objects.filter(project=project).first()
@@ -136,7 +140,7 @@ def offer_detail(request: HttpRequest, project_pk: int) -> HttpResponse:
 
 
 @login_required
-def offer_edit(request: HttpRequest, project_pk: int) -> HttpResponse:
+def offer_edit(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     _require(roles.can_manage_rewards(request.user))
     project = get_object_or_404(Project, pk=project_pk)
     offer = RewardOffer.objects.filter(project=project).first()
@@ -167,7 +171,7 @@ def offer_edit(request: HttpRequest, project_pk: int) -> HttpResponse:
 
 # --- choices ---------------------------------------------------------------------------------
 @login_required
-def choices(request: HttpRequest) -> HttpResponse:
+def choices(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_manage_rewards(request.user))
     page = Paginator(selectors.choices_list(), 50).get_page(request.GET.get("page"))
     return render(
@@ -181,7 +185,7 @@ def choices(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _choice_form(request: HttpRequest, person: Person, *, staff: bool) -> ChoiceForm:
+def _choice_form(request: AuthenticatedHttpRequest, person: Person, *, staff: bool) -> ChoiceForm:
     instance = RewardChoice.objects.filter(person=person).first()
     return ChoiceForm(
         request.POST or None,
@@ -191,7 +195,7 @@ def _choice_form(request: HttpRequest, person: Person, *, staff: bool) -> Choice
     )
 
 
-def _save_choice(request: HttpRequest, person: Person, form: ChoiceForm) -> None:
+def _save_choice(request: AuthenticatedHttpRequest, person: Person, form: ChoiceForm) -> None:
     data = {name: form.cleaned_data.get(name) for name in ChoiceForm.Meta.fields}
     if "advice_offered_on" in form.cleaned_data:
         data["advice_offered_on"] = form.cleaned_data["advice_offered_on"]
@@ -199,7 +203,7 @@ def _save_choice(request: HttpRequest, person: Person, form: ChoiceForm) -> None
 
 
 @login_required
-def person_rewards(request: HttpRequest, person_pk: int) -> HttpResponse:
+def person_rewards(request: AuthenticatedHttpRequest, person_pk: int) -> HttpResponse:
     _require(roles.can_manage_rewards(request.user))
     person = get_object_or_404(Person, pk=person_pk)
     audit_record(
@@ -222,7 +226,7 @@ def person_rewards(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @login_required
-def person_choice(request: HttpRequest, person_pk: int) -> HttpResponse:
+def person_choice(request: AuthenticatedHttpRequest, person_pk: int) -> HttpResponse:
     _require(roles.can_manage_rewards(request.user))
     person = get_object_or_404(Person, pk=person_pk)
     form = _choice_form(request, person, staff=True)
@@ -238,7 +242,7 @@ def person_choice(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @login_required
-def expense_new(request: HttpRequest, person_pk: int) -> HttpResponse:
+def expense_new(request: AuthenticatedHttpRequest, person_pk: int) -> HttpResponse:
     _require(roles.can_manage_rewards(request.user))
     person = get_object_or_404(Person, pk=person_pk)
     form = ExpenseForm(request.POST or None, request.FILES or None)
@@ -257,7 +261,7 @@ def expense_new(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 @login_required
 @reauth_required
-def receipt(request: HttpRequest, claim_pk: int) -> FileResponse:
+def receipt(request: AuthenticatedHttpRequest, claim_pk: int) -> FileResponse:
     claim = get_object_or_404(ExpenseClaim.objects.select_related("person"), pk=claim_pk)
     own = roles.is_tenant(request.user) and claim.person.user_id == request.user.pk
     if roles.is_tenant(request.user) and not own:
@@ -274,7 +278,7 @@ def receipt(request: HttpRequest, claim_pk: int) -> FileResponse:
 
 # --- review, approval, batches ----------------------------------------------------------------
 @login_required
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_manage_rewards(request.user))
     if request.method == "POST":
         count = services.lines_review(line_ids=_ids(request), actor=request.user, request=request)
@@ -297,7 +301,7 @@ def review(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def accrue(request: HttpRequest) -> HttpResponse:
+def accrue(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_manage_rewards(request.user))
     result = services.rewards_accrue(actor=request.user, request=request)
     messages.success(
@@ -309,7 +313,7 @@ def accrue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def approve(request: HttpRequest, category: str) -> HttpResponse:
+def approve(request: AuthenticatedHttpRequest, category: str) -> HttpResponse:
     _require(roles.can_approve_payments(request.user))
     if category not in Category.values:
         raise Http404
@@ -347,19 +351,19 @@ def approve(request: HttpRequest, category: str) -> HttpResponse:
 
 
 @login_required
-def batch_list(request: HttpRequest) -> HttpResponse:
+def batch_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_approve_payments(request.user))
     page = Paginator(selectors.batches(), 50).get_page(request.GET.get("page"))
     return render(request, "rewards/batch_list.html", {"page": page, "query": ""})
 
 
-def _batch(request: HttpRequest, pk: int) -> PaymentBatch:
+def _batch(request: AuthenticatedHttpRequest, pk: int) -> PaymentBatch:
     _require(roles.can_approve_payments(request.user))
     return get_object_or_404(PaymentBatch.objects.select_related("approved_by", "paid_by"), pk=pk)
 
 
 @login_required
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     return render(
         request,
@@ -376,7 +380,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def batch_paid(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_paid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     count = services.batch_mark_paid(batch=batch, actor=request.user, request=request)
     if count:
@@ -394,7 +398,7 @@ def _download(content: str | bytes, filename: str, content_type: str) -> HttpRes
 
 @login_required
 @reauth_required
-def batch_bank_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_bank_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     audit_record(action="rewards.exported", request=request, obj=batch, summary="Bank CSV")
     return _download(exports.bank_csv(batch), f"{batch.reference}-bank.csv", "text/csv")
@@ -402,7 +406,7 @@ def batch_bank_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @reauth_required
-def batch_bank_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_bank_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     audit_record(action="rewards.exported", request=request, obj=batch, summary="Bank XLSX")
     return _download(
@@ -414,14 +418,14 @@ def batch_bank_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @reauth_required
-def batch_vouchers_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_vouchers_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     audit_record(action="rewards.exported", request=request, obj=batch, summary="Voucher CSV")
     return _download(exports.voucher_csv(batch), f"{batch.reference}-vouchers.csv", "text/csv")
 
 
 @login_required
-def line_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def line_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(roles.can_correct_lines(request.user))
     line = get_object_or_404(RewardLine.objects.select_related("person", "project"), pk=pk)
     form = CorrectionForm(request.POST or None)
@@ -448,7 +452,7 @@ def line_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- a tenant's own -------------------------------------------------------------------------
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _own_person(request)
     today = timezone.localdate()
     year = tax_year_start(today)
@@ -469,7 +473,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mine_choice(request: HttpRequest) -> HttpResponse:
+def mine_choice(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _own_person(request)
     form = _choice_form(request, person, staff=False)
     if request.method == "POST" and form.is_valid():
@@ -489,7 +493,9 @@ def mine_choice(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _record_expense(request: HttpRequest, form, person, fields: tuple[str, ...]) -> bool:
+def _record_expense(
+    request: AuthenticatedHttpRequest, form, person, fields: tuple[str, ...]
+) -> bool:
     """Create the expense claim from a valid form; a refusal becomes the form's error."""
     try:
         services.expense_claim_create(
@@ -507,7 +513,7 @@ def _record_expense(request: HttpRequest, form, person, fields: tuple[str, ...])
 
 
 @login_required
-def mine_expense(request: HttpRequest) -> HttpResponse:
+def mine_expense(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _own_person(request)
     form = ExpenseForm(request.POST or None, request.FILES or None, person=person)
     uploads.add_refusal(request, form, "receipt_file")
@@ -529,7 +535,7 @@ def mine_expense(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mine_summary(request: HttpRequest, year: int) -> HttpResponse:
+def mine_summary(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     person = _own_person(request)
     if not 2000 <= year <= 2100:
         raise Http404

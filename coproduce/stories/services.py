@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -59,6 +59,9 @@ MAGIC: dict[str, tuple[bytes, ...]] = {
     "mp3": (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"),
 }
 
+if TYPE_CHECKING:
+    from coproduce.accounts.models import User
+
 
 def validate_media(upload: UploadedFile) -> str:
     """Return the media kind, or raise ValidationError with a plain-words reason."""
@@ -93,7 +96,7 @@ def validate_media(upload: UploadedFile) -> str:
 def journal_entry_create(
     *,
     project: Project,
-    author: Any,
+    author: User,
     happened_on: dt.date,
     what_happened: str,
     how_it_felt: str = "",
@@ -167,7 +170,7 @@ def story_create(
     guide: InterviewGuide,
     title: str,
     storyteller_name: str,
-    interviewer: Any,
+    interviewer: User,
     recorded_on: dt.date,
     consent: str,
     storyteller: Person | None = None,
@@ -255,7 +258,7 @@ def story_update(
     data: dict[str, Any],
     answers: dict[int, str],
     shareable: dict[int, bool],
-    actor: Any,
+    actor: User,
     request: HttpRequest | None = None,
 ) -> Story:
     """Change the details, consent and typed answers of a story."""
@@ -291,7 +294,7 @@ def story_correct_split(
     *,
     story: Story,
     assignments: dict[int, int | None],
-    actor: Any,
+    actor: User,
     request: HttpRequest | None = None,
 ) -> Story:
     """The interviewer says which question each part of the transcript answers."""
@@ -339,7 +342,7 @@ def self_assessment_record(
     skills_gained: str = "",
     opportunities: Sequence[str] = (),
     project: Project | None = None,
-    recorded_by: Any = None,
+    recorded_by: User | None = None,
     request: HttpRequest | None = None,
 ) -> SelfAssessment:
     check = SelfAssessment(
@@ -377,7 +380,7 @@ def impact_change_record(
     before: str = "",
     decisions: Sequence[Decision] = (),
     stories: Sequence[Story] = (),
-    recorded_by: Any = None,
+    recorded_by: User | None = None,
     request: HttpRequest | None = None,
 ) -> ImpactChange:
     if any(d.project_id != project.pk for d in decisions):

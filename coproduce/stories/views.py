@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import mimetypes
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,15 +32,18 @@ from coproduce.stories.split import TranscriptError
 
 # Fetch-with-permission helpers ------------------------------------------------------------
 
+if TYPE_CHECKING:
+    from coproduce.accounts.types import AuthenticatedHttpRequest
 
-def _get_project_for_journal(request: HttpRequest, pk: int) -> Project:
+
+def _get_project_for_journal(request: AuthenticatedHttpRequest, pk: int) -> Project:
     project = get_object_or_404(Project.objects.select_related("owner"), pk=pk)
     if not roles.can_see_journal(request.user, project):
         raise PermissionDenied
     return project
 
 
-def _get_story_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Story:
+def _get_story_for_user(request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False) -> Story:
     story = get_object_or_404(
         Story.objects.select_related("project", "guide", "interviewer"), pk=pk
     )
@@ -70,7 +73,7 @@ def _person_for(user: Any) -> Person:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_see_stories(request.user))
     projects = Project.objects.annotate(entries=Count("journal", distinct=True)).order_by("title")
     return render(
@@ -91,7 +94,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @uploads.limit_uploads(lambda: services.MAX_VIDEO_SIZE)  # videos are stored, never parsed
-def journal(request: HttpRequest, pk: int) -> HttpResponse:
+def journal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _get_project_for_journal(request, pk)
     can_write = roles.can_write_journal(request.user, project)
     form = JournalEntryForm(request.POST or None, request.FILES or None)
@@ -133,7 +136,7 @@ def journal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def journal_file(request: HttpRequest, pk: int) -> FileResponse:
+def journal_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(
         JournalFile.objects.select_related("entry", "entry__project", "entry__project__owner"),
         pk=pk,
@@ -158,7 +161,7 @@ def journal_file(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def story_create(request: HttpRequest) -> HttpResponse:
+def story_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_manage_stories(request.user))
     services.guide_ensure_default()
     form = StoryDetailsForm(request.POST or None, request.FILES or None)
@@ -229,7 +232,7 @@ def story_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def story_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = _get_story_for_user(request, pk)
     return render(
         request,
@@ -244,7 +247,7 @@ def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def story_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = _get_story_for_user(request, pk, edit=True)
     questions = list(story.guide.questions.order_by("number"))
     initial = {
@@ -284,7 +287,7 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def story_split(request: HttpRequest, pk: int) -> HttpResponse:
+def story_split(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = _get_story_for_user(request, pk, edit=True)
     if story.source != StorySource.TRANSCRIPT:
         raise Http404("This story was typed in, not imported.")
@@ -351,7 +354,7 @@ def _learning_context() -> dict[str, Any]:
 
 
 @login_required
-def learning(request: HttpRequest) -> HttpResponse:
+def learning(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_see_stories(request.user))
     return render(request, "stories/learning.html", _learning_context())
 
@@ -384,7 +387,7 @@ def _download(
 
 
 @login_required
-def learning_download(request: HttpRequest) -> HttpResponse:
+def learning_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_see_stories(request.user))
     audit_record(action="stories.export", summary="What we've learned, exported", request=request)
     return _download(
@@ -396,7 +399,7 @@ def learning_download(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def impact(request: HttpRequest) -> HttpResponse:
+def impact(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_see_stories(request.user))
     demand = selectors.support_demand(12)
     return render(
@@ -414,7 +417,7 @@ def impact(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def impact_create(request: HttpRequest) -> HttpResponse:
+def impact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_manage_stories(request.user))
     form = ImpactChangeForm(
         request.POST or None,
@@ -451,13 +454,13 @@ def _report_year(year: int) -> int:
 
 
 @login_required
-def report_latest(request: HttpRequest) -> HttpResponse:
+def report_latest(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(roles.can_see_stories(request.user))
     return redirect("stories:report", year=timezone.localdate().year)
 
 
 @login_required
-def report(request: HttpRequest, year: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     _require(roles.can_see_stories(request.user))
     context = selectors.value_report(year=_report_year(year))
     context["years"] = list(range(timezone.localdate().year, timezone.localdate().year - 5, -1))
@@ -465,7 +468,7 @@ def report(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @login_required
-def report_download(request: HttpRequest, year: int) -> HttpResponse:
+def report_download(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     _require(roles.can_see_stories(request.user))
     context = selectors.value_report(year=_report_year(year))
     audit_record(action="stories.export", summary=f"Value report {year} exported", request=request)
@@ -476,7 +479,7 @@ def report_download(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _person_for(request.user)
     checks, changes = selectors.person_outcomes(person)
     projects = selectors.team_projects(request.user).order_by("title")
@@ -496,7 +499,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def check_in(request: HttpRequest) -> HttpResponse:
+def check_in(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _person_for(request.user)
     form = SelfAssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
