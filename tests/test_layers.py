@@ -122,3 +122,41 @@ def test_insight_never_imports_django() -> None:
                 relative = path.relative_to(ROOT.parent)
                 problems.append(f"{relative}:{line}: insight imports {name}")
     assert not problems, "insight must stay free of Django:\n" + "\n".join(problems)
+
+
+def reaches(path: Path, dotted: str) -> Iterator[tuple[int, str]]:
+    """(line, what) for each import of another package's private name or of its tasks module."""
+    own = _package(dotted)
+    for node in _nodes(ast.parse(path.read_text(), str(path))):
+        if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+            continue
+        other = _package(node.module)
+        if other is None or other == own:
+            continue
+        if node.module.split(".")[-1] == "tasks" or any(
+            alias.name == "tasks" for alias in node.names
+        ):
+            yield node.lineno, f"{node.module} (another app's tasks: call its services instead)"
+        for alias in node.names:
+            if alias.name.startswith("_"):
+                yield node.lineno, f"{node.module}.{alias.name} (a private name)"
+
+
+def test_no_app_reaches_into_another_apps_private_names_or_tasks() -> None:
+    problems = [
+        f"{path.relative_to(ROOT.parent)}:{line}: imports {what}"
+        for path, dotted in _modules()
+        for line, what in reaches(path, dotted)
+    ]
+    assert not problems, "Reaches into another app:\n" + "\n".join(problems)
+
+
+def test_the_reach_check_sees_a_private_name_and_a_tasks_module(tmp_path: Path) -> None:
+    planted = tmp_path / "views.py"
+    planted.write_text(
+        "from coproduce.diversity.selectors import _ethnic_group\n"
+        "from coproduce.diversity.tasks import request_warm\n"
+        "from coproduce.evaluation.selectors import trend\n"
+    )
+    found = [line for line, _ in reaches(planted, "coproduce.evaluation.views")]
+    assert found == [1, 2]
