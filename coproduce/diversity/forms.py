@@ -250,6 +250,23 @@ class AnswerForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not any((data.get(name) or "").strip() for name in self.fields):
+        answers = [name for name in self.fields if name.startswith("answer_")]
+        if not any((data.get(name) or "").strip() for name in answers):
             raise forms.ValidationError("Write an answer to at least one question.")
         return data
+
+
+class AnswerOnBehalfForm(AnswerForm):
+    """Staff writing down what someone said, and how they said it."""
+
+    recorded_via = forms.ChoiceField(
+        label="How did they answer?",
+        choices=[
+            (RecordedVia.PHONE, "By phone"),
+            (RecordedVia.PAPER, "On paper"),
+            (RecordedVia.IN_PERSON, "In person"),
+        ],
+        initial=RecordedVia.PHONE,
+        widget=forms.RadioSelect,
+    )
+    field_order = ["recorded_via", "answer_1", "answer_2", "answer_3"]

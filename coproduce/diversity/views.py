@@ -18,6 +18,7 @@ from coproduce.core.suppression import suppress
 from coproduce.diversity import selectors, services
 from coproduce.diversity.forms import (
     AnswerForm,
+    AnswerOnBehalfForm,
     DashboardFilterForm,
     EqualityForm,
     OutreachForm,
@@ -399,14 +400,11 @@ def quick_answer_on_behalf(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     recipient = get_object_or_404(
         QuickQuestionRecipient.objects.select_related("question", "person"), pk=pk
     )
-    form = AnswerForm(request.POST or None, questions=recipient.question.questions)
-    via = request.POST.get("recorded_via", RecordedVia.PHONE)
-    if via not in (RecordedVia.PHONE, RecordedVia.PAPER, RecordedVia.IN_PERSON):
-        via = RecordedVia.PHONE
+    form = AnswerOnBehalfForm(request.POST or None, questions=recipient.question.questions)
     if request.method == "POST" and form.is_valid():
         services.quick_answer_record(
             recipient=recipient,
-            recorded_via=via,
+            recorded_via=form.cleaned_data["recorded_via"],
             actor=request.user,
             request=request,
             answers=[form.cleaned_data.get(f"answer_{i}", "") for i in (1, 2, 3)],

@@ -123,3 +123,34 @@ def test_a_quick_question_to_30_matches_the_pool_and_takes_phone_answers(login, 
 
 def test_a_bad_token_is_a_404_not_an_error(client, db):
     assert client.get("/diversity/ask/r/nope/").status_code == 404
+
+
+def test_an_answer_on_someones_behalf_says_how_and_refuses_an_unknown_way(login, world, users):
+    client = login("carol")
+    client.post(
+        reverse("diversity:quick_questions"),
+        {
+            "project": world["project"].pk,
+            "title": "Bins",
+            "question_1": "Are bins collected?",
+            "question_2": "",
+            "question_3": "",
+            "sample_size": 5,
+            "strata": ["ethnicity"],
+        },
+    )
+    recipient = QuickQuestion.objects.get().recipients.first()
+    url = reverse("diversity:quick_answer_on_behalf", args=[recipient.pk])
+
+    page = client.get(url)
+    assert b'type="radio"' in page.content and b"How did they answer?" in page.content
+
+    refused = client.post(url, {"answer_1": "Yes", "recorded_via": "carrier pigeon"})
+    assert refused.status_code == 200
+    assert b"Select a valid choice" in refused.content
+    recipient.refresh_from_db()
+    assert not recipient.answered_at
+
+    client.post(url, {"answer_1": "Yes", "recorded_via": "paper"})
+    recipient.refresh_from_db()
+    assert recipient.answered_at and recipient.recorded_via == "paper"
