@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from coproduce.core import uploads
+from coproduce.core.text import clean_query
 from coproduce.evaluation.models import (
     RATINGS,
     Action,
@@ -82,6 +83,18 @@ class NoteForm(forms.Form):
         label="What you found",
         help_text="Names, phone numbers and email addresses are hidden automatically.",
     )
+
+
+class EvidenceFilterForm(forms.Form):
+    """The search over a check's evidence (a GET form: an unknown source shows every source)."""
+
+    q = forms.CharField(label="Words in the text", required=False)
+    kind = forms.ChoiceField(
+        label="Source", required=False, choices=[("", "All"), *EvidenceKind.choices]
+    )
+
+    def clean_q(self) -> str:
+        return clean_query(self.cleaned_data.get("q"))
 
 
 class ImportForm(forms.Form):

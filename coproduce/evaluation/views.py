@@ -18,7 +18,6 @@ from coproduce.accounts import roles
 from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.core import uploads
 from coproduce.core.models import UploadJob
-from coproduce.core.text import clean_query
 from coproduce.evaluation import parsing, report, selectors, services
 from coproduce.evaluation.forms import (
     ActionForm,
@@ -26,6 +25,7 @@ from coproduce.evaluation.forms import (
     CheckForm,
     CodingForm,
     EvaluatorForm,
+    EvidenceFilterForm,
     ImportForm,
     JudgementForm,
     MergeThemeForm,
@@ -195,11 +195,13 @@ def _evidence_page(
 ) -> HttpResponse:
     """The evidence list and the three ways to add evidence; a failed form keeps its errors."""
     today = {"gathered_on": timezone.localdate()}
-    kind = request.GET.get("kind", "")
-    q = clean_query(request.GET.get("q"))
-    page = Paginator(
-        selectors.items_page(check, kind=kind if kind in EvidenceKind.values else "", q=q), 50
-    ).get_page(request.GET.get("page"))
+    search = EvidenceFilterForm(request.GET)
+    search.is_valid()
+    kind = search.cleaned_data.get("kind", "")
+    q = search.cleaned_data.get("q", "")
+    page = Paginator(selectors.items_page(check, kind=kind, q=q), 50).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -213,9 +215,7 @@ def _evidence_page(
             "note_form": note_form or NoteForm(prefix="note", initial=today),
             "import_form": import_form or ImportForm(prefix="import", initial=today),
             "tsm_form": tsm_form or TsmForm(prefix="tsm"),
-            "kinds": EvidenceKind.choices,
-            "kind": kind,
-            "q": q,
+            "search": search,
             "me": selectors.evaluator_person(request.user, check),
         },
     )

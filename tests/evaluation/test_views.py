@@ -150,6 +150,25 @@ def test_a_nul_in_the_source_gets_the_clear_400_page_and_nothing_is_added(login,
     assert not EvidenceItem.objects.exists()
 
 
+def test_the_evidence_search_finds_by_words_and_source(login, check):
+    client = login("alice")
+    client.post(reverse("evaluation:evidence_note", args=[check.pk]), NOTE)
+    client.post(
+        reverse("evaluation:evidence_note", args=[check.pk]),
+        {**NOTE, "note-kind": "observation", "note-text": "The bins were missed again."},
+    )
+    url = reverse("evaluation:evidence", args=[check.pk])
+    assert "2 items." in client.get(url).content.decode()
+    by_words = client.get(url, {"q": "bins"}).content.decode()
+    assert "1 items." in by_words and "The bins were missed again." in by_words
+    by_source = client.get(url, {"kind": "interview"}).content.decode()
+    assert "1 items." in by_source and "We aim for 28 days." in by_source
+    assert 'value="interview" selected' in by_source
+    unknown = client.get(url, {"kind": "gossip", "q": "x" * 5000})
+    assert unknown.status_code == 200
+    assert "Select a valid choice" in unknown.content.decode()
+
+
 @pytest.mark.parametrize("name", ["evidence_note", "evidence_import", "evidence_tsm"])
 def test_the_board_cannot_add_evidence(login, check, name):
     response = login("brenda").post(reverse(f"evaluation:{name}", args=[check.pk]), NOTE)
