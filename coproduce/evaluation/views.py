@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from coproduce.accounts import roles
 from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.core import uploads
+from coproduce.core.forms import show_refusal, submit
 from coproduce.core.models import UploadJob
 from coproduce.evaluation import parsing, report, selectors, services
 from coproduce.evaluation.forms import (
@@ -238,24 +239,21 @@ def evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def evidence_note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check_to_add_evidence(request, pk)
     form = NoteForm(request.POST, prefix="note")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.evidence_add(
-                check=check,
-                kind=data["kind"],
-                source=data["source"],
-                text=data["text"],
-                gathered_on=data["gathered_on"],
-                person=selectors.evaluator_person(request.user, check),
-                actor=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "The evidence has been added.")
-            return redirect("evaluation:evidence", pk=check.pk)
+    if submit(
+        form,
+        lambda data: services.evidence_add(
+            check=check,
+            kind=data["kind"],
+            source=data["source"],
+            text=data["text"],
+            gathered_on=data["gathered_on"],
+            person=selectors.evaluator_person(request.user, check),
+            actor=request.user,
+            request=request,
+        ),
+    ):
+        messages.success(request, "The evidence has been added.")
+        return redirect("evaluation:evidence", pk=check.pk)
     return _evidence_page(request, check, note_form=form)
 
 
@@ -337,27 +335,24 @@ def item_detail(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> Htt
     if request.method == "POST":
         if me is None:
             raise PermissionDenied
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.coding_add(
-                    item=item,
-                    coder=me,
-                    actor=request.user,
-                    theme=next((t for t in themes if t.pk == d["theme"]), None),
-                    promise=next((p for p in promises if p.pk == d["promise"]), None),
-                    passage=d["passage"],
-                    new_theme_label=d["new_theme"],
-                    request=request,
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(
-                    request,
-                    "Your coding is saved. The computer will learn from it for the other items.",
-                )
-                return redirect("evaluation:item", pk=check.pk, item_pk=item.pk)
+        if submit(
+            form,
+            lambda d: services.coding_add(
+                item=item,
+                coder=me,
+                actor=request.user,
+                theme=next((t for t in themes if t.pk == d["theme"]), None),
+                promise=next((p for p in promises if p.pk == d["promise"]), None),
+                passage=d["passage"],
+                new_theme_label=d["new_theme"],
+                request=request,
+            ),
+        ):
+            messages.success(
+                request,
+                "Your coding is saved. The computer will learn from it for the other items.",
+            )
+            return redirect("evaluation:item", pk=check.pk, item_pk=item.pk)
     original = None
     if roles.can_read_equality_records(request.user) and item.masked:
         original = getattr(item, "original", None)
@@ -480,20 +475,19 @@ def theme_discard(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> 
 def theme_rename(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
     form = RenameThemeForm(request.POST, theme=theme)
-    if form.is_valid():
-        try:
-            services.theme_decide(
-                theme=theme,
-                action="rename",
-                label=form.cleaned_data["label"],
-                person=me,
-                actor=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error("label", exc)
-        else:
-            return _theme_decided(request, check)
+    if submit(
+        form,
+        lambda data: services.theme_decide(
+            theme=theme,
+            action="rename",
+            label=data["label"],
+            person=me,
+            actor=request.user,
+            request=request,
+        ),
+        field="label",
+    ):
+        return _theme_decided(request, check)
     return _themes_page(request, check, failed=form)
 
 
@@ -503,20 +497,19 @@ def theme_merge(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> Ht
     check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
     targets = [t for t in selectors.themes_with_counts(check) if t.status != ThemeStatus.DISCARDED]
     form = MergeThemeForm(request.POST, theme=theme, targets=targets)
-    if form.is_valid():
-        try:
-            services.theme_decide(
-                theme=theme,
-                action="merge",
-                into=form.cleaned_data["into"],
-                person=me,
-                actor=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error("into", exc)
-        else:
-            return _theme_decided(request, check)
+    if submit(
+        form,
+        lambda data: services.theme_decide(
+            theme=theme,
+            action="merge",
+            into=data["into"],
+            person=me,
+            actor=request.user,
+            request=request,
+        ),
+        field="into",
+    ):
+        return _theme_decided(request, check)
     return _themes_page(request, check, failed=form)
 
 
@@ -556,21 +549,19 @@ def theme_detail(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> H
 def theme_split(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     check, theme, me = _get_theme_for_evaluator(request, pk, theme_pk)
     form = SplitThemeForm(request.POST, items=selectors.items_page(check, theme=theme))
-    if form.is_valid():
-        try:
-            services.theme_decide(
-                theme=theme,
-                action="split",
-                label=form.cleaned_data["label"],
-                item_ids=[item.pk for item in form.cleaned_data["items"]],
-                person=me,
-                actor=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return _theme_decided(request, check)
+    if submit(
+        form,
+        lambda data: services.theme_decide(
+            theme=theme,
+            action="split",
+            label=data["label"],
+            item_ids=[item.pk for item in data["items"]],
+            person=me,
+            actor=request.user,
+            request=request,
+        ),
+    ):
+        return _theme_decided(request, check)
     return _theme_page(request, check, theme, split=form)
 
 
@@ -675,8 +666,7 @@ def judgement_save(request: AuthenticatedHttpRequest, pk: int, promise_pk: int) 
             posted[f"{form.prefix}-version"] = str(saved.version if saved else 0)
             form.data = posted
         except ValidationError as exc:
-            for field, errs in getattr(exc, "error_dict", {"__all__": exc}).items():
-                form.add_error(field if field in form.fields else None, errs)
+            show_refusal(form, exc)
         else:
             messages.success(request, f"Your judgement on “{promise.title}” is saved.")
             return redirect(
@@ -808,19 +798,18 @@ def recommendation_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     check = _get_check(request, pk)
     _evaluator(request, check)
     form = RecommendationForm(request.POST, check=check)
-    if form.is_valid():
-        try:
-            services.recommendation_add(
-                check=check,
-                text=form.cleaned_data["text"],
-                promise=form.cleaned_data["promise"],
-                actor=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error("text", exc)
-        else:
-            return _followed_up(request, check)
+    if submit(
+        form,
+        lambda data: services.recommendation_add(
+            check=check,
+            text=data["text"],
+            promise=data["promise"],
+            actor=request.user,
+            request=request,
+        ),
+        field="text",
+    ):
+        return _followed_up(request, check)
     return _follow_up_page(request, check, failed=form)
 
 
@@ -832,19 +821,18 @@ def board_response(request: AuthenticatedHttpRequest, pk: int, rec_pk: int) -> H
         raise PermissionDenied
     rec = get_object_or_404(Recommendation, pk=rec_pk, health_check=check)
     form = BoardResponseForm(request.POST, recommendation=rec)
-    if form.is_valid():
-        try:
-            services.board_response_record(
-                recommendation=rec,
-                response=form.cleaned_data["response"],
-                agreed=form.cleaned_data["agreed"],
-                actor=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error("response", exc)
-        else:
-            return _followed_up(request, check)
+    if submit(
+        form,
+        lambda data: services.board_response_record(
+            recommendation=rec,
+            response=data["response"],
+            agreed=data["agreed"],
+            actor=request.user,
+            request=request,
+        ),
+        field="response",
+    ):
+        return _followed_up(request, check)
     return _follow_up_page(request, check, failed=form)
 
 
@@ -856,20 +844,18 @@ def action_add(request: AuthenticatedHttpRequest, pk: int, rec_pk: int) -> HttpR
         raise PermissionDenied
     rec = get_object_or_404(Recommendation, pk=rec_pk, health_check=check)
     form = ActionForm(request.POST, recommendation=rec)
-    if form.is_valid():
-        try:
-            services.action_add(
-                recommendation=rec,
-                description=form.cleaned_data["description"],
-                owner=form.cleaned_data["owner"],
-                due_on=form.cleaned_data["due_on"],
-                actor=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return _followed_up(request, check)
+    if submit(
+        form,
+        lambda data: services.action_add(
+            recommendation=rec,
+            description=data["description"],
+            owner=data["owner"],
+            due_on=data["due_on"],
+            actor=request.user,
+            request=request,
+        ),
+    ):
+        return _followed_up(request, check)
     return _follow_up_page(request, check, failed=form)
 
 
@@ -881,17 +867,16 @@ def action_progress(request: AuthenticatedHttpRequest, pk: int, action_pk: int) 
         raise PermissionDenied
     action = get_object_or_404(Action, pk=action_pk, recommendation__health_check=check)
     form = ProgressForm(request.POST, action=action)
-    if form.is_valid():
-        try:
-            services.action_progress(
-                action=action,
-                text=form.cleaned_data["text"],
-                status=form.cleaned_data["status"],
-                actor=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error("text", exc)
-        else:
-            return _followed_up(request, check)
+    if submit(
+        form,
+        lambda data: services.action_progress(
+            action=action,
+            text=data["text"],
+            status=data["status"],
+            actor=request.user,
+            request=request,
+        ),
+        field="text",
+    ):
+        return _followed_up(request, check)
     return _follow_up_page(request, check, failed=form)

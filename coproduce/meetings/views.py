@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from coproduce.accounts import roles
 from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.core.audit import audit_record
+from coproduce.core.forms import submit
 from coproduce.meetings import calendar, selectors, services
 from coproduce.meetings.forms import (
     MeetingFilterForm,
@@ -136,16 +137,14 @@ def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting, _ = _get_meeting_for_user(request, pk, write=True)
     form = MeetingForm(request.POST or None, instance=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(
-                meeting=meeting, data=_meeting_data(form), actor=request.user, request=request
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "The session has been updated.")
-            return redirect("meetings:detail", pk=meeting.pk)
+    if request.method == "POST" and submit(
+        form,
+        lambda data: services.meeting_update(
+            meeting=meeting, data=_meeting_data(form), actor=request.user, request=request
+        ),
+    ):
+        messages.success(request, "The session has been updated.")
+        return redirect("meetings:detail", pk=meeting.pk)
     return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
 
 
@@ -479,16 +478,14 @@ def person_history(request: AuthenticatedHttpRequest, person_pk: int) -> HttpRes
     if request.method == "POST":
         if not can_record:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.time_given_record(
-                    person=person, actor=request.user, request=request, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, f"Time given recorded for {person.full_name}.")
-                return redirect("meetings:person_history", person_pk=person.pk)
+        if submit(
+            form,
+            lambda data: services.time_given_record(
+                person=person, actor=request.user, request=request, **data
+            ),
+        ):
+            messages.success(request, f"Time given recorded for {person.full_name}.")
+            return redirect("meetings:person_history", person_pk=person.pk)
     audit_record(
         action="person.history_viewed",
         actor=request.user,
@@ -566,20 +563,14 @@ def room_edit(
     room = get_object_or_404(Room.objects.select_related("venue"), pk=pk) if pk else None
     venue = room.venue if room else get_object_or_404(Venue, pk=venue_pk)
     form = RoomForm(request.POST or None, instance=room, venue=venue)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.room_save(
-                room=room,
-                venue=venue,
-                data=form.cleaned_data,
-                actor=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "The room has been saved.")
-            return redirect("meetings:venue_detail", pk=venue.pk)
+    if request.method == "POST" and submit(
+        form,
+        lambda data: services.room_save(
+            room=room, venue=venue, data=data, actor=request.user, request=request
+        ),
+    ):
+        messages.success(request, "The room has been saved.")
+        return redirect("meetings:venue_detail", pk=venue.pk)
     return render(request, "meetings/room_form.html", {"form": form, "venue": venue, "room": room})
 
 

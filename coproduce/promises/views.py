@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts import roles
 from coproduce.accounts.types import AuthenticatedHttpRequest
+from coproduce.core.forms import show_refusal, submit
 from coproduce.people.models import Person
 from coproduce.promises import selectors, services
 from coproduce.promises.diff import word_diff
@@ -152,10 +155,7 @@ def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            form.add_error(None, exc) if not hasattr(exc, "error_dict") else [
-                form.add_error(field if field in form.fields else None, errors)
-                for field, errors in exc.error_dict.items()
-            ]
+            show_refusal(form, exc)
         else:
             messages.success(request, "Your proposal is open for the group to discuss and vote.")
             return redirect("promises:proposal", pk=proposal.pk)
@@ -242,22 +242,21 @@ def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal, members = _get_proposal_to_act(request, pk)
     form = VoteForm(request.POST, prefix="vote", members=members)
-    if form.is_valid():
-        try:
-            person, via = _actor_and_person(request, proposal.promise_set, form)
-            services.vote_cast(
-                proposal=proposal,
-                person=person,
-                choice=form.cleaned_data["choice"],
-                actor=request.user,
-                via=via,
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Your vote has been counted.")
-            return redirect("promises:proposal", pk=proposal.pk)
+
+    def cast(data: dict[str, Any]) -> None:
+        person, via = _actor_and_person(request, proposal.promise_set, form)
+        services.vote_cast(
+            proposal=proposal,
+            person=person,
+            choice=data["choice"],
+            actor=request.user,
+            via=via,
+            request=request,
+        )
+
+    if submit(form, cast):
+        messages.success(request, "Your vote has been counted.")
+        return redirect("promises:proposal", pk=proposal.pk)
     return _proposal_page(request, proposal, vote_form=form)
 
 
@@ -266,22 +265,21 @@ def vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal, members = _get_proposal_to_act(request, pk)
     form = CommentForm(request.POST, prefix="comment", members=members)
-    if form.is_valid():
-        try:
-            person, via = _actor_and_person(request, proposal.promise_set, form)
-            services.comment_add(
-                proposal=proposal,
-                text=form.cleaned_data["text"],
-                person=person,
-                actor=request.user,
-                via=via,
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Your comment has been added.")
-            return redirect("promises:proposal", pk=proposal.pk)
+
+    def add(data: dict[str, Any]) -> None:
+        person, via = _actor_and_person(request, proposal.promise_set, form)
+        services.comment_add(
+            proposal=proposal,
+            text=data["text"],
+            person=person,
+            actor=request.user,
+            via=via,
+            request=request,
+        )
+
+    if submit(form, add):
+        messages.success(request, "Your comment has been added.")
+        return redirect("promises:proposal", pk=proposal.pk)
     return _proposal_page(request, proposal, comment_form=form)
 
 
@@ -389,23 +387,22 @@ def rank(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         promises=selectors.live_promises(promise_set),
         members=selectors.group_members(promise_set) if staff else None,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            person, via = _actor_and_person(request, promise_set, form)
-            services.ballot_cast(
-                promise_set=promise_set,
-                person=person,
-                ranking=form.ranking(),
-                count=form.cleaned_data.get("count"),
-                actor=request.user,
-                via=via,
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Your ranking has been counted.")
-            return redirect("promises:set", pk=promise_set.pk)
+
+    def cast(data: dict[str, Any]) -> None:
+        person, via = _actor_and_person(request, promise_set, form)
+        services.ballot_cast(
+            promise_set=promise_set,
+            person=person,
+            ranking=form.ranking(),
+            count=data.get("count"),
+            actor=request.user,
+            via=via,
+            request=request,
+        )
+
+    if request.method == "POST" and submit(form, cast):
+        messages.success(request, "Your ranking has been counted.")
+        return redirect("promises:set", pk=promise_set.pk)
     return render(request, "promises/rank.html", {"set": promise_set, "form": form, "staff": staff})
 
 
@@ -515,21 +512,14 @@ def board_decision(request: AuthenticatedHttpRequest, pk: int, promise_pk: int) 
     promise = get_object_or_404(Promise, pk=promise_pk, promise_set=promise_set, dropped=False)
     existing = meeting.decisions.filter(promise=promise).first()
     form = _decision_form(promise, existing, request.POST)
-    if form.is_valid():
-        try:
-            services.board_decision_record(
-                meeting=meeting,
-                promise=promise,
-                data=form.cleaned_data,
-                actor=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            for field, errors in getattr(exc, "error_dict", {NON_FIELD_ERRORS: exc}).items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, f"The decision on “{promise.title}” is recorded.")
-            return redirect("promises:board", pk=promise_set.pk)
+    if submit(
+        form,
+        lambda data: services.board_decision_record(
+            meeting=meeting, promise=promise, data=data, actor=request.user, request=request
+        ),
+    ):
+        messages.success(request, f"The decision on “{promise.title}” is recorded.")
+        return redirect("promises:board", pk=promise_set.pk)
     return _board_page(request, promise_set, failed=form)
 
 

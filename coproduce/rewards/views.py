@@ -18,6 +18,7 @@ from coproduce.accounts import roles
 from coproduce.accounts.reauth import reauth_required
 from coproduce.core import uploads
 from coproduce.core.audit import audit_record
+from coproduce.core.forms import submit
 from coproduce.people.models import Person
 from coproduce.projects.models import Project
 from coproduce.rewards import exports, selectors, services
@@ -149,15 +150,17 @@ def offer_edit(request: AuthenticatedHttpRequest, project_pk: int) -> HttpRespon
         instance=offer,
         initial={"applies_from": project.started_on or timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in OfferForm.Meta.fields}
-        try:
-            services.offer_save(project=project, data=data, actor=request.user, request=request)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "The reward offer has been saved.")
-            return redirect("rewards:offer", project_pk=project.pk)
+    if request.method == "POST" and submit(
+        form,
+        lambda data: services.offer_save(
+            project=project,
+            data={name: data[name] for name in OfferForm.Meta.fields},
+            actor=request.user,
+            request=request,
+        ),
+    ):
+        messages.success(request, "The reward offer has been saved.")
+        return redirect("rewards:offer", project_pk=project.pk)
     return render(
         request,
         "rewards/form.html",
@@ -247,11 +250,10 @@ def expense_new(request: AuthenticatedHttpRequest, person_pk: int) -> HttpRespon
     person = get_object_or_404(Person, pk=person_pk)
     form = ExpenseForm(request.POST or None, request.FILES or None)
     uploads.add_refusal(request, form, "receipt_file")
-    if request.method == "POST" and form.is_valid():
-        fields = ("kind", "incurred_on", "amount", "description", "paper_receipt_seen")
-        if _record_expense(request, form, person, fields):
-            messages.success(request, "The expense claim has been recorded.")
-            return redirect("rewards:person", person_pk=person.pk)
+    fields = ("kind", "incurred_on", "amount", "description", "paper_receipt_seen")
+    if request.method == "POST" and _record_expense(request, form, person, fields):
+        messages.success(request, "The expense claim has been recorded.")
+        return redirect("rewards:person", person_pk=person.pk)
     return render(
         request,
         "rewards/form.html",
@@ -431,22 +433,20 @@ def line_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = CorrectionForm(request.POST or None)
     if line.status in (LineStatus.REVERSED, LineStatus.DECLINED):
         form.add_error(None, "This line has already been cancelled, so it cannot be corrected.")
-    elif request.method == "POST" and form.is_valid():
-        try:
-            services.line_reverse(
-                line=line,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                new_amount=form.cleaned_data["new_amount"],
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "The line has been reversed in the ledger.")
-            if roles.can_manage_rewards(request.user):
-                return redirect("rewards:person", person_pk=line.person_id)
-            return redirect("rewards:batches")
+    elif request.method == "POST" and submit(
+        form,
+        lambda data: services.line_reverse(
+            line=line,
+            actor=request.user,
+            reason=data["reason"],
+            new_amount=data["new_amount"],
+            request=request,
+        ),
+    ):
+        messages.success(request, "The line has been reversed in the ledger.")
+        if roles.can_manage_rewards(request.user):
+            return redirect("rewards:person", person_pk=line.person_id)
+        return redirect("rewards:batches")
     return render(request, "rewards/correct.html", {"form": form, "line": line})
 
 
@@ -494,22 +494,20 @@ def mine_choice(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _record_expense(
-    request: AuthenticatedHttpRequest, form, person, fields: tuple[str, ...]
+    request: AuthenticatedHttpRequest, form: ExpenseForm, person: Person, fields: tuple[str, ...]
 ) -> bool:
-    """Create the expense claim from a valid form; a refusal becomes the form's error."""
-    try:
-        services.expense_claim_create(
+    """Create the expense claim from the form, if valid; a refusal becomes the form's error."""
+    return submit(
+        form,
+        lambda data: services.expense_claim_create(
             person=person,
-            project=form.cleaned_data["project"],
-            data={n: form.cleaned_data[n] for n in fields},
-            receipt=form.cleaned_data.get("receipt_file"),
+            project=data["project"],
+            data={n: data[n] for n in fields},
+            receipt=data.get("receipt_file"),
             actor=request.user,
             request=request,
-        )
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return False
-    return True
+        ),
+    )
 
 
 @login_required
@@ -517,10 +515,10 @@ def mine_expense(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _own_person(request)
     form = ExpenseForm(request.POST or None, request.FILES or None, person=person)
     uploads.add_refusal(request, form, "receipt_file")
-    if request.method == "POST" and form.is_valid():
-        if _record_expense(request, form, person, ("kind", "incurred_on", "amount", "description")):
-            messages.success(request, "Thank you. Your claim has been sent to be checked.")
-            return redirect("rewards:mine")
+    fields = ("kind", "incurred_on", "amount", "description")
+    if request.method == "POST" and _record_expense(request, form, person, fields):
+        messages.success(request, "Thank you. Your claim has been sent to be checked.")
+        return redirect("rewards:mine")
     return render(
         request,
         "rewards/form.html",
