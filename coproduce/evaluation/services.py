@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -249,9 +250,9 @@ def evidence_import(
     request: HttpRequest | None = None,
 ) -> EvidenceBatch:
     """Import a whole file as evidence. All or nothing: any problem and nothing is saved."""
-    from coproduce.evaluation import parsing
-
-    names = _known_names(check)
+    read = _FILE_ITEMS.get(kind)
+    if read is None:
+        raise ValidationError("Choose a survey, a transcript or a document to import.")
     batch = EvidenceBatch.objects.create(
         health_check=check,
         kind=kind,
@@ -260,59 +261,15 @@ def evidence_import(
         gathered_by_person=person,
         gathered_by_user=actor,
     )
-    pairs: list[tuple[EvidenceItem, str]] = []
     common: dict[str, Any] = {
+        "kind": kind,
         "gathered_on": gathered_on,
         "person": person,
         "user": actor,
-        "names": names,
+        "names": _known_names(check),
         "batch": batch,
     }
-    if kind == EvidenceKind.SURVEY:
-        survey = parsing.read_survey(data, filename)
-        for row in survey.rows:
-            for column, comment in row.comments.items():
-                if comment.strip():
-                    pairs.append(
-                        _new_item(
-                            check,
-                            kind=kind,
-                            source=f"{title} ({column})",
-                            text=comment.strip(),
-                            reference=row.respondent,
-                            scores=row.scores,
-                            **{**common, "gathered_on": row.date or gathered_on},
-                        )
-                    )
-    elif kind == EvidenceKind.TRANSCRIPT:
-        for index, turn in enumerate(parsing.read_transcript(data, filename)):
-            if turn.text.strip():
-                pairs.append(
-                    _new_item(
-                        check,
-                        kind=kind,
-                        source=title,
-                        text=turn.text.strip(),
-                        speaker=turn.speaker,
-                        reference=str(index),
-                        **common,
-                    )
-                )
-    elif kind == EvidenceKind.DOCUMENT:
-        text = parsing.read_document(data, filename)
-        for index, paragraph in enumerate(_paragraphs(text), start=1):
-            pairs.append(
-                _new_item(
-                    check,
-                    kind=kind,
-                    source=title,
-                    text=paragraph,
-                    reference=f"paragraph {index}",
-                    **common,
-                )
-            )
-    else:
-        raise ValidationError("Choose a survey, a transcript or a document to import.")
+    pairs = read(check, data, filename, title, common)
     if not pairs:
         raise ValidationError("The file has no text we could use as evidence.")
     _save_items(pairs)
@@ -326,6 +283,70 @@ def evidence_import(
         summary=f"{len(pairs)} items from {filename}",
     )
     return batch
+
+
+_Pairs = list[tuple[EvidenceItem, str]]
+
+
+def _survey_items(
+    check: HealthCheck, data: bytes, filename: str, title: str, common: dict[str, Any]
+) -> _Pairs:
+    """One item per non-empty comment, dated by the response where the survey says when."""
+    from coproduce.evaluation import parsing
+
+    return [
+        _new_item(
+            check,
+            source=f"{title} ({column})",
+            text=comment.strip(),
+            reference=row.respondent,
+            scores=row.scores,
+            **{**common, "gathered_on": row.date or common["gathered_on"]},
+        )
+        for row in parsing.read_survey(data, filename).rows
+        for column, comment in row.comments.items()
+        if comment.strip()
+    ]
+
+
+def _transcript_items(
+    check: HealthCheck, data: bytes, filename: str, title: str, common: dict[str, Any]
+) -> _Pairs:
+    """One item per turn, with its speaker; the reference is the turn's place in the file."""
+    from coproduce.evaluation import parsing
+
+    return [
+        _new_item(
+            check,
+            source=title,
+            text=turn.text.strip(),
+            speaker=turn.speaker,
+            reference=str(index),
+            **common,
+        )
+        for index, turn in enumerate(parsing.read_transcript(data, filename))
+        if turn.text.strip()
+    ]
+
+
+def _document_items(
+    check: HealthCheck, data: bytes, filename: str, title: str, common: dict[str, Any]
+) -> _Pairs:
+    """One item per paragraph."""
+    from coproduce.evaluation import parsing
+
+    text = parsing.read_document(data, filename)
+    return [
+        _new_item(check, source=title, text=paragraph, reference=f"paragraph {index}", **common)
+        for index, paragraph in enumerate(_paragraphs(text), start=1)
+    ]
+
+
+_FILE_ITEMS: dict[str, Callable[[HealthCheck, bytes, str, str, dict[str, Any]], _Pairs]] = {
+    EvidenceKind.SURVEY: _survey_items,
+    EvidenceKind.TRANSCRIPT: _transcript_items,
+    EvidenceKind.DOCUMENT: _document_items,
+}
 
 
 def evidence_original_view(
