@@ -22,24 +22,35 @@ from coproduce.promises.models import Promise
 
 BAR_COLOURS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c"}
 
+# The page's own font (assets/coproduce.scss, $govuk-font-family). The chart sets it on the
+# <svg> itself because GOV.UK Frontend gives a font only to its own classes, so inline SVG
+# text (and the PDF, which has no page CSS) would otherwise fall back to a serif font.
+CHART_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+
 
 def _bar_chart(rows: list[tuple[str, float, str]], *, title: str, unit: str = "") -> SafeString:
-    """A horizontal bar chart as SVG, with a text alternative. Values are 0..max."""
-    height = 28 * len(rows) + 10
+    """A horizontal bar chart as SVG, with a text alternative. Values are 0..max.
+
+    Each label sits above its bar, so the chart is narrow (400 units) and stays readable
+    when it shrinks to a phone's width; the same figures are in a table beside it.
+    """
+    row_height = 46
+    height = row_height * len(rows) + 6
     peak = max((v for _, v, _ in rows), default=0) or 1
     bars = []
     for i, (label, value, colour) in enumerate(rows):
-        y = 5 + i * 28
-        width = max(4.0, 300 * value / peak)
+        y = 4 + i * row_height
+        width = max(4.0, 330 * value / peak)
         bars.append(
-            f'<text x="0" y="{y + 17}" font-size="13">{escape(label[:38])}</text>'
-            f'<rect x="260" y="{y + 4}" width="{width:.1f}" height="18" fill="{colour}"/>'
-            f'<text x="{265 + width:.1f}" y="{y + 17}" font-size="13">'
+            f'<text x="0" y="{y + 15}" font-size="15">{escape(label[:44])}</text>'
+            f'<rect x="0" y="{y + 21}" width="{width:.1f}" height="18" fill="{colour}"/>'
+            f'<text x="{width + 5:.1f}" y="{y + 35}" font-size="15">'
             f"{escape(f'{value:g}{unit}')}</text>"
         )
     return mark_safe(  # noqa: S308 - every label is escaped above
-        f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 640 {height}" '
-        f'width="100%" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+        f'<svg class="cp-chart" role="img" aria-label="{escape(title)}" viewBox="0 0 400 {height}" '
+        f'width="100%" font-family=\'{CHART_FONT}\' fill="#0b0c0c" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
         + "".join(bars)
         + "</svg>"
     )
@@ -51,6 +62,7 @@ class PromiseRow(TypedDict):
     promise: Promise
     judgement: Judgement | None
     label: str
+    score: int | None  # the figure the ratings chart draws (100 = fully kept)
     quotes: list[EvidenceItem]
     themes: list[Theme]
 
@@ -66,6 +78,7 @@ def report_context(check: HealthCheck) -> dict[str, Any]:
                 "promise": promise,
                 "judgement": j,
                 "label": selectors.rating_label(check, j.rating) if j else "Not judged",
+                "score": round(100 * RATING_VALUE.get(j.rating, 0)) if j else None,
                 "quotes": list(j.quotes.all()[:5]) if j else [],
                 "themes": list(j.themes.all()) if j else [],
             }
@@ -74,7 +87,7 @@ def report_context(check: HealthCheck) -> dict[str, Any]:
         [
             (
                 r["promise"].title,
-                round(100 * RATING_VALUE.get(j.rating, 0)),
+                r["score"] or 0,
                 BAR_COLOURS.get(j.rating, "#1d70b8"),
             )
             for r in rows
