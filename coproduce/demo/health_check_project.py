@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from coproduce.demo.cast import Cast
-from coproduce.demo.riverside import at
+from coproduce.demo.riverside import at, moved, season
 from coproduce.meetings.models import (
     Invitation,
     Meeting,
@@ -25,11 +25,12 @@ PLANNED_SESSIONS = [
 
 
 def health_check_project(cast: Cast, rooms: dict[str, Room]) -> dict[str, int]:
+    starts = moved(dt.date(2026, 11, 1))
     project = Project.objects.create(
-        title="Annual health check 2026-27",
+        title=f"Annual health check {season(starts)}",
         owner=cast.coordinator,
         status=ProjectStatus.PLANNED,
-        started_on=dt.date(2026, 11, 1),
+        started_on=starts,
         purpose="Tenant evaluators check how well we keep our customer promises: the first, "
         "baseline year.",
     )
@@ -37,7 +38,7 @@ def health_check_project(cast: Cast, rooms: dict[str, Room]) -> dict[str, int]:
     evaluators = _evaluators(cast)
     for person in evaluators:
         ProjectMember.objects.create(
-            project=project, person=person, joined_on=dt.date(2026, 11, 1), role="evaluator"
+            project=project, person=person, joined_on=starts, role="evaluator"
         )
     for title, day, channel in PLANNED_SESSIONS:
         _session_plan(cast, project, title, day, channel, evaluators, rooms)

@@ -14,7 +14,7 @@ from typing import Any
 
 from coproduce.accounts.models import User
 from coproduce.core.audit import audit_record
-from coproduce.demo.riverside import DEMO_EMAIL_DOMAIN, PROMISES_TITLE
+from coproduce.demo.riverside import DEMO_EMAIL_DOMAIN, PROMISES_TITLE, moved
 from coproduce.people.models import Person
 from coproduce.projects.models import Project
 from coproduce.rewards import services
@@ -51,7 +51,7 @@ def build_rewards_demo(*, seed: int) -> dict[str, Any]:
     coordinator = User.objects.get(email=f"coordinator@{DEMO_EMAIL_DOMAIN}")
     finance = User.objects.get(email=f"finance@{DEMO_EMAIL_DOMAIN}")
     rng = random.Random(seed)
-    started = project.started_on or dt.date(2024, 11, 1)
+    started = project.started_on or moved(dt.date(2024, 11, 1))
     _policy_and_offer_publish(project, started, coordinator)
     people = list(
         Person.objects.filter(attendances__meeting__project=project).distinct().order_by("pk")
