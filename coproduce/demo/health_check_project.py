@@ -1,4 +1,6 @@
-"""The first annual health check, coming up: evaluators signed up, two sessions planned."""
+"""This year's health check, starting on the story's today: evaluators signed up, and three
+sessions planned in the weeks after it (the first always at least three days after the day
+the demo is built for)."""
 
 from __future__ import annotations
 
@@ -18,9 +20,10 @@ from coproduce.meetings.models import (
 from coproduce.people.models import Person
 from coproduce.projects.models import Project, ProjectMember, ProjectStaff, ProjectStatus
 
-PLANNED_SESSIONS = [
-    ("Health check: getting started", dt.date(2027, 1, 12), SessionChannel.HYBRID),
-    ("Health check: theming the evidence", dt.date(2027, 2, 9), SessionChannel.ONLINE),
+PLANNED_SESSIONS = [  # Tuesdays 9, 23 and 37 days after the reference date (a Sunday)
+    ("Health check: getting started", dt.date(2026, 11, 10), SessionChannel.HYBRID),
+    ("Health check: what the survey says", dt.date(2026, 11, 24), SessionChannel.ONLINE),
+    ("Health check: theming the evidence", dt.date(2026, 12, 8), SessionChannel.ONLINE),
 ]
 
 
@@ -29,10 +32,10 @@ def health_check_project(cast: Cast, rooms: dict[str, Room]) -> dict[str, int]:
     project = Project.objects.create(
         title=f"Annual health check {season(starts)}",
         owner=cast.coordinator,
-        status=ProjectStatus.PLANNED,
+        status=ProjectStatus.ACTIVE,
         started_on=starts,
-        purpose="Tenant evaluators check how well we keep our customer promises: the first, "
-        "baseline year.",
+        purpose="Tenant evaluators check how well we keep our customer promises, the second "
+        "year after the baseline.",
     )
     ProjectStaff.objects.create(project=project, user=cast.coordinator, role="lead")
     evaluators = _evaluators(cast)
