@@ -1,6 +1,6 @@
-"""This year's health check, starting on the story's today: evaluators signed up, and three
-sessions planned in the weeks after it (the first always at least three days after the day
-the demo is built for)."""
+"""This year's health check, starting on the story's today: evaluators signed up and trained
+(see `lately`), and three sessions planned in the weeks after it (the first always at least
+three days after the day the demo is built for)."""
 
 from __future__ import annotations
 
@@ -28,20 +28,20 @@ PLANNED_SESSIONS = [  # Tuesdays 9, 23 and 37 days after the reference date (a S
 
 
 def health_check_project(cast: Cast, rooms: dict[str, Room]) -> dict[str, int]:
-    starts = moved(dt.date(2026, 11, 1))
+    signed_up = moved(dt.date(2026, 10, 1))  # a month of sign-ups and training first
     project = Project.objects.create(
-        title=f"Annual health check {season(starts)}",
+        title=f"Annual health check {season(moved(dt.date(2026, 11, 1)))}",
         owner=cast.coordinator,
         status=ProjectStatus.ACTIVE,
-        started_on=starts,
+        started_on=signed_up,
         purpose="Tenant evaluators check how well we keep our customer promises, the second "
-        "year after the baseline.",
+        "year after the baseline. Evaluators are paid for their time.",
     )
     ProjectStaff.objects.create(project=project, user=cast.coordinator, role="lead")
     evaluators = _evaluators(cast)
     for person in evaluators:
         ProjectMember.objects.create(
-            project=project, person=person, joined_on=starts, role="evaluator"
+            project=project, person=person, joined_on=signed_up, role="evaluator"
         )
     for title, day, channel in PLANNED_SESSIONS:
         _session_plan(cast, project, title, day, channel, evaluators, rooms)

@@ -1,6 +1,7 @@
-"""The last few days before the story's today: the promises group met again a year on (so the
-current tax year has rewards to show), and a quick question about repair reminders went out and
-is still waiting for most answers, the demo tenants' among them."""
+"""The last few days before the story's today: this year's health check evaluators had their
+training (paid for their time, so the current tax year has rewards to show), and a quick
+question about repair reminders went out and is still waiting for most answers, the demo
+tenants' among them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime as dt
 
 from coproduce.core.audit import audit_record
 from coproduce.demo.cast import Cast
-from coproduce.demo.riverside import PROMISES_TITLE, at
+from coproduce.demo.riverside import at
 from coproduce.demo.sessions import odds, session_hold
 from coproduce.diversity.models import QuickQuestion, QuickQuestionRecipient, RecordedVia
 from coproduce.meetings.models import Room, SessionChannel
@@ -16,7 +17,7 @@ from coproduce.people.models import Person
 from coproduce.projects.models import Project
 
 # A Tuesday five days before the reference date: always in the week before the story's today.
-ONE_YEAR_ON = dt.date(2026, 10, 27)
+TRAINING_ON = dt.date(2026, 10, 27)
 ASKED_ON = dt.date(2026, 10, 29)
 QUESTIONS = (
     "Did you get a text the day before your last repair?",
@@ -32,27 +33,27 @@ ANSWERS = (
 def lately(cast: Cast, rooms: dict[str, Room]) -> dict[str, int]:
     tenants = list(Person.objects.filter(user__email__in=list(cast.logins.values())))
     return {
-        "one_year_on_attendances": _one_year_on(cast, rooms, tenants),
+        "training_attendances": _evaluator_training(cast, rooms, tenants),
         "quick_question_asked": _quick_question_ask(cast, tenants),
     }
 
 
-def _one_year_on(cast: Cast, rooms: dict[str, Room], tenants: list[Person]) -> int:
-    project = Project.objects.get(title=PROMISES_TITLE)
-    members = [m.person for m in project.members.select_related("person").order_by("id")]
-    invitees = list({p.pk: p for p in members + tenants}.values())
+def _evaluator_training(cast: Cast, rooms: dict[str, Room], tenants: list[Person]) -> int:
+    project = Project.objects.get(title__startswith="Annual health check")
+    evaluators = [m.person for m in project.members.select_related("person").order_by("id")]
     return session_hold(
         cast,
         project,
-        "Our promises, one year on",
+        "Health check: training for evaluators",
         SessionChannel.HYBRID,
-        at(ONE_YEAR_ON, 10, 30),
+        at(TRAINING_ON, 10, 30),
         2,
         room=rooms["Riverside Community Centre/Garden room"],
         admin=cast.admin,
-        agenda="What changed in the first year\nThe health check coming up\nA cup of tea",
-        invitees=invitees,
-        attend_odds={**odds(members, 0.7), **odds(tenants, 1.0)},
+        agenda="What last year's health check found\nHow to listen without leading\n"
+        "Keeping what people tell us safe",
+        invitees=evaluators,
+        attend_odds={**odds(evaluators, 0.8), **odds(tenants, 1.0)},
         creator=cast.coordinator,
     )
 
