@@ -12,8 +12,10 @@ The story, chapter by chapter (each a module of this package):
 5. rewards for the time people gave (`rewards`);
 6. their stories and the difference it made (`stories`).
 
-Every generated value comes from `random.Random(seed)` and a fixed reference date, so the same
-seed always gives the same demo. Running it again adds nothing that is already there (people
+Every generated value comes from `random.Random(seed)`, and every date is laid out around the
+day the demo is built for (`today`, moved from the reference date by whole weeks: see
+`riverside`), so the same seed and the same week always give the same demo, and any other week
+the same story shape. Running it again adds nothing that is already there (people
 are matched by `external_ref`, logins by email, sign-ups by name).
 """
 
@@ -33,7 +35,14 @@ from coproduce.demo.logins import DEMO_LOGINS, logins_ensure, logins_table
 from coproduce.demo.people import areas_ensure, people_ensure
 from coproduce.demo.plan import demo_plan
 from coproduce.demo.rewards import build_rewards_demo
-from coproduce.demo.riverside import AREAS, REF_PREFIX, REFERENCE_DATE
+from coproduce.demo.riverside import (
+    AREAS,
+    REF_PREFIX,
+    REFERENCE_DATE,
+    moved,
+    story_around,
+    story_today,
+)
 from coproduce.demo.sign_ups import sign_ups_ensure
 from coproduce.demo.stories import build_stories_demo
 from coproduce.people.models import Involvement, Person
@@ -50,13 +59,19 @@ def demo_exists() -> bool:
 
 
 def demo_build(
-    *, homes: int, seed: int, stdout: TextIO, progress: bool | None = None
+    *,
+    homes: int,
+    seed: int,
+    stdout: TextIO,
+    today: dt.date = REFERENCE_DATE,
+    progress: bool | None = None,
 ) -> dict[str, Any]:
-    """Build (or complete) the demo organisation in one transaction; returns counts."""
+    """Build (or complete) the demo organisation in one transaction, its story laid out
+    around `today` (the command passes the real date); returns counts."""
     started = time.perf_counter()
     if progress is None:
         progress = homes >= PROGRESS_FROM
-    with transaction.atomic():
+    with transaction.atomic(), story_around(today):
         stats = _chapters(homes=homes, seed=seed, progress=progress)
     stats["seconds"] = round(time.perf_counter() - started, 2)
     _print_summary(stats, stdout)
@@ -101,9 +116,10 @@ def _stats(
         "areas": len(AREAS),
         "areas_created": added["areas_created"],
         "pool": pool.count(),
-        "pool_since_2016": pool.filter(involved_since__lt=dt.date(2017, 1, 1)).count(),
+        "core_before": moved(dt.date(2017, 1, 1)),
+        "pool_core": pool.filter(involved_since__lt=moved(dt.date(2017, 1, 1))).count(),
         "pool_last_two_years": pool.filter(
-            involved_since__gte=REFERENCE_DATE - dt.timedelta(days=730)
+            involved_since__gte=story_today() - dt.timedelta(days=730)
         ).count(),
         "logins_created": added["logins_created"],
         "sign_ups_created": added["sign_ups_created"],
@@ -117,8 +133,9 @@ def _print_summary(stats: dict[str, Any], stdout: TextIO) -> None:
         f"{organisation} demo (seed {stats['seed']}): {stats['people']:,} homes, one lead tenant "
         f"or customer each, in {stats['areas']} areas; {stats['people_created']:,} people added "
         f"this run in {stats['seconds']} s.\n"
-        f"Involvement pool: {stats['pool']:,} people, {stats['pool_since_2016']} of them "
-        f"involved since 2016 or before, {stats['pool_last_two_years']} joined in the last two "
+        f"Involvement pool: {stats['pool']:,} people, {stats['pool_core']} of them "
+        f"first involved before {stats['core_before']:%B %Y}, {stats['pool_last_two_years']} "
+        "joined in the last two "
         f"years. 'Get involved' sign-ups added: {stats['sign_ups_created']}. "
         f"Logins added: {stats['logins_created']}.\n\n"
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from coproduce.accounts.models import User
 from coproduce.demo.plan import Home, Plan
-from coproduce.demo.riverside import REF_PREFIX, person_ref
+from coproduce.demo.riverside import REF_PREFIX, moved, person_ref
 from coproduce.people.models import Person
 
 
@@ -89,7 +89,7 @@ def _who_finds_it_harder(
         factor = 1.0
         if person.caring_responsibilities == "yes":
             factor *= 0.3
-        if person.date_of_birth and person.date_of_birth > dt.date(1991, 1, 1):
+        if person.date_of_birth and person.date_of_birth > moved(dt.date(1991, 1, 1)):
             factor *= 0.45
         home = homes.get(ref)
         if home is not None and home.heritage != "british":

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 
 from django.db import DatabaseError
+from django.utils import timezone
 
 from coproduce.demo.build import demo_build, demo_exists
 from coproduce.demo.logins import DEMO_PASSWORD, logins_table
@@ -47,6 +49,15 @@ def _seed(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
 
 
+def _today(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a date written YYYY-MM-DD, like 2027-06-15, not {text!r}"
+        ) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
@@ -65,6 +76,13 @@ def _parser() -> argparse.ArgumentParser:
         type=_seed,
         default=DEFAULT_SEED,
         help=f"random seed; the same seed gives the same demo (default {DEFAULT_SEED})",
+    )
+    parser.add_argument(
+        "--today",
+        type=_today,
+        default=None,
+        help="the day to lay the story out around, YYYY-MM-DD: sessions coming up in the "
+        "weeks after it, this year's health check under way (default: today's date)",
     )
     parser.add_argument(
         "--if-empty",
@@ -95,7 +113,12 @@ def cli_main(argv: list[str]) -> int:
             )
             sys.stdout.write(logins_table())
         else:
-            demo_build(homes=args.homes, seed=args.seed, stdout=sys.stdout)
+            demo_build(
+                homes=args.homes,
+                seed=args.seed,
+                today=args.today or timezone.localdate(),
+                stdout=sys.stdout,
+            )
         sys.stdout.flush()
     except DatabaseError as error:
         reason = " ".join(str(error).split()) or type(error).__name__

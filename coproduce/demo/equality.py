@@ -9,7 +9,7 @@ import datetime as dt
 import random
 
 from coproduce.demo.plan import Home, Plan
-from coproduce.demo.riverside import LONDON, person_ref
+from coproduce.demo.riverside import at, person_ref
 from coproduce.diversity.models import CONSENT_WORDING, EqualityConsent, EqualityRecord
 from coproduce.meetings.models import RecordedVia
 from coproduce.people.models import Person
@@ -69,8 +69,7 @@ def _consent(person: Person, rng: random.Random) -> EqualityConsent:
         statistics=True,
         outreach=outreach,
         wording=CONSENT_WORDING,
-        given_at=dt.datetime(2025, 6, 1, 10, 0, tzinfo=LONDON)
-        + dt.timedelta(days=rng.randint(0, 500)),
+        given_at=at(dt.date(2025, 6, 1), 10) + dt.timedelta(days=rng.randint(0, 500)),
         recorded_via=rng.choice(
             [RecordedVia.IN_PERSON, RecordedVia.PHONE, RecordedVia.PAPER, "self"]
         ),

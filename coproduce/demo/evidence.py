@@ -13,6 +13,8 @@ import io
 import random
 from typing import Any
 
+from coproduce.demo.riverside import moved
+
 TOPICS: dict[str, dict[str, Any]] = {
     "repairs": {
         "promise": "Safe, warm homes",
@@ -137,6 +139,8 @@ def tenant_comment(topic: str, rng: random.Random) -> str:
 
 
 def survey_csv(rows: int, rng: random.Random, year: int) -> bytes:
+    """A TSM survey of the story's `year` (answered from May), its dates moved."""
+    label = moved(dt.date(year, 5, 1)).year
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["respondent_id", "date", *[f"TP{i:02d}" for i in range(1, 13)], "comment"])
@@ -150,10 +154,10 @@ def survey_csv(rows: int, rng: random.Random, year: int) -> bytes:
         comment = tenant_comment(topic, rng)
         if rng.random() < 0.25:
             comment += " " + tenant_comment(rng.choice(topics), rng)
-        day = dt.date(year, 5, 1) + dt.timedelta(days=rng.randint(0, 60))
+        day = moved(dt.date(year, 5, 1) + dt.timedelta(days=rng.randint(0, 60)))
         writer.writerow(
             [
-                f"S{year}-{index:05d}",
+                f"S{label}-{index:05d}",
                 day.isoformat(),
                 *[scores[f"TP{i:02d}"] if rng.random() > 0.05 else "" for i in range(1, 13)],
                 comment,

@@ -10,7 +10,7 @@ from django.db.models import Max
 
 from coproduce.accounts.models import User
 from coproduce.demo.evidence import INTERVIEWS, TOPICS, survey_csv, tenant_comment, transcript
-from coproduce.demo.riverside import PROMISES_TITLE
+from coproduce.demo.riverside import PROMISES_TITLE, moved, season
 from coproduce.evaluation import services
 from coproduce.evaluation.models import (
     Action,
@@ -127,9 +127,9 @@ RECOMMENDATIONS = [
         "Agreed for the website; the newsletter goes twice a year for cost reasons.",
     ),
 ]
-FIGURES = (
-    "code,value,year\nRP01,3.1,2024-25\nRP02,81%,2024-25\nBS01,99.8,2024-25\n"
-    "BS02,100,2024-25\nCH01,38.2,2024-25\nCH02,71%,2024-25\nNM01,24.5,2024-25\n"
+FIGURES = (  # the TSM figures for the year before the baseline
+    "code,value,year\nRP01,3.1,{y}\nRP02,81%,{y}\nBS01,99.8,{y}\n"
+    "BS02,100,{y}\nCH01,38.2,{y}\nCH02,71%,{y}\nNM01,24.5,{y}\n"
 )
 VISITS = [
     "Door-knocking on the Millbrook estate",
@@ -172,15 +172,16 @@ def _baseline_start(
     promise_set: PromiseSet, people: list[Person], coordinator: User
 ) -> HealthCheck:
     """The first, baseline year: finished and now at follow-up."""
+    starts = moved(dt.date(2025, 11, 1))
     baseline = services.check_create(
         promise_set=promise_set,
-        year=2025,
-        title="Health check 2025-26 (baseline)",
+        year=starts.year,
+        title=f"Health check {season(starts)} (baseline)",
         scale="rag",
         actor=coordinator,
-        board_date=dt.date(2026, 3, 25),
-        starts_on=dt.date(2025, 11, 1),
-        ends_on=dt.date(2026, 3, 31),
+        board_date=moved(dt.date(2026, 3, 25)),
+        starts_on=starts,
+        ends_on=moved(dt.date(2026, 3, 31)),
     )
     HealthCheck.objects.filter(pk=baseline.pk).update(
         stage="follow_up",
@@ -198,8 +199,16 @@ def _evidence_gather(
 ) -> dict[str, int]:
     """The survey file, the call transcript, 150 interviews and visits, the TSM figures."""
     lead = people[0]
+    survey_year = moved(dt.date(2025, 5, 1)).year
     imports = [
-        ("survey", survey_csv(1300, rng, 2025), "tsm-survey-2025.csv", "TSM survey 2025", 7, 1),
+        (
+            "survey",
+            survey_csv(1300, rng, 2025),
+            f"tsm-survey-{survey_year}.csv",
+            f"TSM survey {survey_year}",
+            7,
+            1,
+        ),
         (
             "transcript",
             transcript(rng),
@@ -217,15 +226,16 @@ def _evidence_gather(
             data=data,
             filename=filename,
             title=title,
-            gathered_on=dt.date(2025, month, day),
+            gathered_on=moved(dt.date(2025, month, day)),
             person=lead,
             actor=coordinator,
         )
         counts[f"{kind}_items"] = batch.items
     for index in range(150):
         _note_add(baseline, index, people, coordinator, rng)
+    figures = FIGURES.format(y=season(dt.date(baseline.year - 1, 1, 1)))
     services.tsm_figures_import(
-        check=baseline, data=FIGURES.encode(), filename="tsm.csv", actor=coordinator
+        check=baseline, data=figures.encode(), filename="tsm.csv", actor=coordinator
     )
     return counts
 
@@ -243,7 +253,7 @@ def _note_add(
         kind="interview" if index % 3 else "observation",
         source=source,
         text=text,
-        gathered_on=dt.date(2025, 12, 1) + dt.timedelta(days=index % 60),
+        gathered_on=moved(dt.date(2025, 12, 1) + dt.timedelta(days=index % 60)),
         person=people[index % len(people)],
         actor=coordinator,
     )
@@ -343,13 +353,13 @@ def _recommendations_answer(
             promise=promises.get(promise_title),
             board_response=response,
             board_agreed=agreed,
-            responded_on=dt.date(2026, 3, 25),
+            responded_on=moved(dt.date(2026, 3, 25)),
         )
         action = Action.objects.create(
             recommendation=rec,
             description=text,
             owner="Director of housing",
-            due_on=dt.date(2026, 9, 30),
+            due_on=moved(dt.date(2026, 9, 30)),
             status="in_progress",
         )
         ActionUpdate.objects.create(
@@ -360,14 +370,15 @@ def _recommendations_answer(
 def _second_year_start(
     promise_set: PromiseSet, people: list[Person], coordinator: User
 ) -> HealthCheck:
+    starts = moved(dt.date(2026, 11, 1))
     second = services.check_create(
         promise_set=promise_set,
-        year=2026,
-        title="Health check 2026-27",
+        year=starts.year,
+        title=f"Health check {season(starts)}",
         scale="rag",
         actor=coordinator,
-        board_date=dt.date(2027, 3, 24),
-        starts_on=dt.date(2026, 11, 1),
+        board_date=moved(dt.date(2027, 3, 24)),
+        starts_on=starts,
     )
     HealthCheck.objects.filter(pk=second.pk).update(stage="gathering")
     for person in people:
@@ -383,13 +394,14 @@ def _second_year_gather(
     rng: random.Random,
 ) -> int:
     """This year's survey is in, and the evaluators have an early view of three promises."""
+    survey_year = moved(dt.date(2026, 5, 1)).year
     services.evidence_import(
         check=second,
         kind="survey",
         data=survey_csv(200, rng, 2026),
-        filename="tsm-survey-2026.csv",
-        title="TSM survey 2026",
-        gathered_on=dt.date(2026, 7, 1),
+        filename=f"tsm-survey-{survey_year}.csv",
+        title=f"TSM survey {survey_year}",
+        gathered_on=moved(dt.date(2026, 7, 1)),
         person=lead,
         actor=coordinator,
     )

@@ -1,11 +1,13 @@
-"""The first annual health check, coming up: evaluators signed up, two sessions planned."""
+"""This year's health check, starting on the story's today: evaluators signed up and trained
+(see `lately`), and three sessions planned in the weeks after it (the first always at least
+three days after the day the demo is built for)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from coproduce.demo.cast import Cast
-from coproduce.demo.riverside import at
+from coproduce.demo.riverside import at, moved, season
 from coproduce.meetings.models import (
     Invitation,
     Meeting,
@@ -18,26 +20,28 @@ from coproduce.meetings.models import (
 from coproduce.people.models import Person
 from coproduce.projects.models import Project, ProjectMember, ProjectStaff, ProjectStatus
 
-PLANNED_SESSIONS = [
-    ("Health check: getting started", dt.date(2027, 1, 12), SessionChannel.HYBRID),
-    ("Health check: theming the evidence", dt.date(2027, 2, 9), SessionChannel.ONLINE),
+PLANNED_SESSIONS = [  # Tuesdays 9, 23 and 37 days after the reference date (a Sunday)
+    ("Health check: getting started", dt.date(2026, 11, 10), SessionChannel.HYBRID),
+    ("Health check: what the survey says", dt.date(2026, 11, 24), SessionChannel.ONLINE),
+    ("Health check: theming the evidence", dt.date(2026, 12, 8), SessionChannel.ONLINE),
 ]
 
 
 def health_check_project(cast: Cast, rooms: dict[str, Room]) -> dict[str, int]:
+    signed_up = moved(dt.date(2026, 10, 1))  # a month of sign-ups and training first
     project = Project.objects.create(
-        title="Annual health check 2026-27",
+        title=f"Annual health check {season(moved(dt.date(2026, 11, 1)))}",
         owner=cast.coordinator,
-        status=ProjectStatus.PLANNED,
-        started_on=dt.date(2026, 11, 1),
-        purpose="Tenant evaluators check how well we keep our customer promises: the first, "
-        "baseline year.",
+        status=ProjectStatus.ACTIVE,
+        started_on=signed_up,
+        purpose="Tenant evaluators check how well we keep our customer promises, the second "
+        "year after the baseline. Evaluators are paid for their time.",
     )
     ProjectStaff.objects.create(project=project, user=cast.coordinator, role="lead")
     evaluators = _evaluators(cast)
     for person in evaluators:
         ProjectMember.objects.create(
-            project=project, person=person, joined_on=dt.date(2026, 11, 1), role="evaluator"
+            project=project, person=person, joined_on=signed_up, role="evaluator"
         )
     for title, day, channel in PLANNED_SESSIONS:
         _session_plan(cast, project, title, day, channel, evaluators, rooms)

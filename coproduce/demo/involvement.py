@@ -3,9 +3,10 @@ equality answers given with consent.
 
 A long-running residents' panel where the same old people come every time, a year of tenants
 co-designing the customer promises (measured as co-production), a repairs project where staff
-had decided before asking (measured as consultation), and the first annual health check coming
-up; then the promises themselves and the health checks of them. Deterministic for a seed; runs
-once.
+had decided before asking (measured as consultation), this year's health check under way with
+its sessions coming up, the promises group meeting a year on and a quick question waiting for
+answers; then the promises themselves and the health checks of them. Deterministic for a seed;
+runs once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from coproduce.demo.cast import cast_gather
 from coproduce.demo.equality import equality_answers_record
 from coproduce.demo.health_check import build_health_check_demo
 from coproduce.demo.health_check_project import health_check_project
+from coproduce.demo.lately import lately
 from coproduce.demo.panel import residents_panel
 from coproduce.demo.plan import Plan
 from coproduce.demo.promises import build_promises_story
@@ -41,6 +43,7 @@ def build_involvement_story(*, plan: Plan, seed: int, logins: dict[str, str]) ->
     counts.update(repairs_project(cast, rooms))
     counts.update(health_check_project(cast, rooms))
     counts["support_requests"] = support_requests_add(cast.colleague, cast.rng)
+    counts.update(lately(cast, rooms))
     counts.update(build_promises_story(seed=seed))
     counts.update(build_health_check_demo(seed=seed))
     return counts

@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import make_password
 from coproduce.accounts.models import User
 from coproduce.accounts.roles import Role, is_tenant_role
 from coproduce.demo.plan import Plan
-from coproduce.demo.riverside import DEMO_EMAIL_DOMAIN, LONDON, REFERENCE_DATE, person_ref
+from coproduce.demo.riverside import DEMO_EMAIL_DOMAIN, LONDON, person_ref, story_today
 from coproduce.people.models import Person
 
 DEMO_PASSWORD = "coproduce-demo"  # demo only: printed on screen and in the README
@@ -88,7 +88,7 @@ def logins_ensure(plan: Plan) -> int:
     wanted = {login.email for login in DEMO_LOGINS}
     have = set(User.objects.filter(email__in=wanted).values_list("email", flat=True))
     password = make_password(DEMO_PASSWORD)  # hashed once: every demo login shares it
-    joined = dt.datetime.combine(REFERENCE_DATE, dt.time(9, 0), tzinfo=LONDON)
+    joined = dt.datetime.combine(story_today(), dt.time(9, 0), tzinfo=LONDON)
     made = 0
     for login in DEMO_LOGINS:
         if login.email in have:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from coproduce.demo.cast import Cast
-from coproduce.demo.riverside import at
+from coproduce.demo.riverside import at, moved
 from coproduce.demo.sessions import odds, session_hold
 from coproduce.meetings.models import Room, SessionChannel
 from coproduce.people.models import Person
@@ -33,7 +33,9 @@ def residents_panel(cast: Cast, rooms: dict[str, Room]) -> dict[str, int]:
     pool = cast.core + cast.established + cast.new[:10]
     for person in pool:
         ProjectMember.objects.create(
-            project=project, person=person, joined_on=person.involved_since or dt.date(2016, 1, 1)
+            project=project,
+            person=person,
+            joined_on=person.involved_since or moved(dt.date(2016, 1, 1)),
         )
     total = _quarterly_meetings_hold(cast, project, pool, rooms)
     _decisions_record(cast, project)
@@ -45,7 +47,7 @@ def _panel_create(cast: Cast) -> Project:
         title="Residents' panel",
         owner=cast.coordinator,
         status=ProjectStatus.ACTIVE,
-        started_on=dt.date(2016, 1, 1),
+        started_on=moved(dt.date(2016, 1, 1)),
         purpose="A quarterly meeting where tenants hear about performance and raise issues.",
         team_ladder=5,
         team_ladder_reason="Tenants raise issues and we respond to them.",
@@ -62,11 +64,12 @@ def _quarterly_meetings_hold(
     total = 0
     day = dt.date(2016, 1, 20)
     while day < dt.date(2026, 11, 1):
-        invitees = [p for p in pool if (p.involved_since or dt.date(2016, 1, 1)) <= day]
+        on = moved(day)
+        invitees = [p for p in pool if (p.involved_since or moved(dt.date(2016, 1, 1))) <= on]
         total += session_hold(
             cast,
             project,
-            f"Residents' panel, {day:%B %Y}",
+            f"Residents' panel, {on:%B %Y}",
             SessionChannel.IN_PERSON,
             at(day, 14),
             2,
@@ -85,7 +88,7 @@ def _decisions_record(cast: Cast, project: Project) -> None:
     for on, summary, views, feedback in PANEL_DECISIONS:
         Decision.objects.create(
             project=project,
-            decided_on=on,
+            decided_on=moved(on),
             summary=summary,
             decided_by="staff",
             tenant_views=views,

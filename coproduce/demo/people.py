@@ -13,7 +13,15 @@ from typing import Any
 
 from coproduce.demo.names import NameBook, slug
 from coproduce.demo.plan import Home, Plan, Weighted, demo_plan
-from coproduce.demo.riverside import AREAS, LONDON, REF_PREFIX, REFERENCE_DATE, AreaSpec, person_ref
+from coproduce.demo.riverside import (
+    AREAS,
+    LONDON,
+    REF_PREFIX,
+    REFERENCE_DATE,
+    AreaSpec,
+    moved,
+    person_ref,
+)
 from coproduce.people.models import (
     Area,
     Availability,
@@ -210,7 +218,7 @@ def _person_fields(home: Home, rng: random.Random, names: NameBook) -> dict[str,
     spec = AREAS[home.area]
     in_pool = home.segment != ""
     asked = in_pool or rng.random() < 0.35  # has the landlord ever asked how they'd take part?
-    dob = REFERENCE_DATE - dt.timedelta(days=int(home.age * 365.25) + rng.randint(1, 364))
+    dob = moved(REFERENCE_DATE - dt.timedelta(days=int(home.age * 365.25) + rng.randint(1, 364)))
     digital = _digital(home.age, rng)
     known_digital = in_pool or rng.random() < 0.85
     has_email = rng.random() < EMAIL_ODDS[digital]
@@ -358,7 +366,7 @@ def _consent(in_pool: bool, rng: random.Random) -> tuple[bool, dt.datetime | Non
     consent = in_pool or rng.random() < 0.35
     if not consent:
         return consent, None
-    day = _days_before(REFERENCE_DATE, 1, 5 * 365, rng)
+    day = moved(_days_before(REFERENCE_DATE, 1, 5 * 365, rng))
     return consent, dt.datetime.combine(
         day, dt.time(rng.randint(9, 19), rng.randint(0, 59)), tzinfo=LONDON
     )
@@ -369,6 +377,11 @@ def _days_before(reference: dt.date, lo_days: int, hi_days: int, rng: random.Ran
 
 
 def _involved_since(segment: str, rng: random.Random) -> dt.date | None:
+    day = _story_involved_since(segment, rng)
+    return moved(day) if day else None
+
+
+def _story_involved_since(segment: str, rng: random.Random) -> dt.date | None:
     if segment == "core":  # the "same old people": involved since 2012-2016
         return dt.date(2012, 1, 1) + dt.timedelta(days=rng.randint(0, 5 * 365))
     if segment == "new":  # the last two years

@@ -7,7 +7,7 @@ import datetime as dt
 import random
 
 from coproduce.accounts.models import User
-from coproduce.demo.riverside import PROMISES_TITLE, at
+from coproduce.demo.riverside import PROMISES_TITLE, at, moved
 from coproduce.people.models import Person
 from coproduce.projects.models import Project
 from coproduce.promises.models import (
@@ -97,8 +97,8 @@ def _promise_set_create(project: Project) -> PromiseSet:
         decision_rule="majority",
         min_votes=3,
         agreed_count=6,
-        adopted_on=dt.date(2025, 9, 24),
-        published_on=dt.date(2025, 10, 14),
+        adopted_on=moved(dt.date(2025, 9, 24)),
+        published_on=moved(dt.date(2025, 10, 14)),
     )
     PromiseSet.objects.filter(pk=promise_set.pk).update(created_at=at(dt.date(2024, 11, 19), 12))
     return promise_set
@@ -250,7 +250,7 @@ def _board_meeting(
     """The board and the one disputed word: the tenants stand by it, and the board agrees."""
     meeting = BoardMeeting.objects.create(
         promise_set=promise_set,
-        held_on=dt.date(2025, 9, 24),
+        held_on=moved(dt.date(2025, 9, 24)),
         outcome="adopted",
         recorded_by=coordinator,
         notes="Three tenants presented the promises. The board asked about one word.",

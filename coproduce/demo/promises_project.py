@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from coproduce.demo.cast import Cast
-from coproduce.demo.riverside import PROMISES_TITLE, at
+from coproduce.demo.riverside import PROMISES_TITLE, at, moved
 from coproduce.demo.sessions import odds, session_hold
 from coproduce.meetings.models import Room, SessionChannel
 from coproduce.people.models import Person
@@ -125,7 +125,7 @@ def promises_project(cast: Cast, rooms: dict[str, Room]) -> dict[str, int]:
     members = cast.core[:6] + cast.established[:8] + cast.new[:18]
     for person in members:
         ProjectMember.objects.create(
-            project=project, person=person, joined_on=dt.date(2024, 11, 5), role="member"
+            project=project, person=person, joined_on=moved(dt.date(2024, 11, 5)), role="member"
         )
     _decisions_record(cast, project)
     return {"promise_attendances": _workshops_hold(cast, project, members, rooms)}
@@ -136,7 +136,7 @@ def _project_create(cast: Cast) -> Project:
         title=PROMISES_TITLE,
         owner=cast.coordinator,
         status=ProjectStatus.FINISHED,
-        started_on=dt.date(2024, 11, 5),
+        started_on=moved(dt.date(2024, 11, 5)),
         purpose="A diverse group of tenants and customers writes our customer promises from "
         "scratch: the words, their order and how many. Tenants present them to the "
         "board.",
@@ -157,8 +157,8 @@ def _stages_plan(project: Project) -> None:
             project=project,
             kind=kind,
             name=name,
-            target_start=start,
-            target_end=end,
+            target_start=moved(start),
+            target_end=moved(end),
             status=status,
             position=Stage.objects.filter(project=project).count(),
         )
@@ -168,12 +168,12 @@ def _decisions_record(cast: Cast, project: Project) -> None:
     for on, summary, by, views, feedback in PROMISE_DECISIONS:
         Decision.objects.create(
             project=project,
-            decided_on=on,
+            decided_on=moved(on),
             summary=summary,
             decided_by=by,
             tenant_views=views,
             feedback=feedback,
-            feedback_on=on + dt.timedelta(days=14),
+            feedback_on=moved(on + dt.timedelta(days=14)),
             recorded_by=cast.coordinator,
         )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from coproduce.demo.cast import Cast
-from coproduce.demo.riverside import at
+from coproduce.demo.riverside import at, moved
 from coproduce.demo.sessions import odds, session_hold
 from coproduce.meetings.models import Room, SessionChannel
 from coproduce.projects.models import Decision, Project, ProjectMember, ProjectStaff, ProjectStatus
@@ -37,7 +37,7 @@ def repairs_project(cast: Cast, rooms: dict[str, Room]) -> dict[str, int]:
         title="Changes to the repairs service",
         owner=cast.coordinator,
         status=ProjectStatus.ACTIVE,
-        started_on=dt.date(2025, 9, 1),
+        started_on=moved(dt.date(2025, 9, 1)),
         purpose="The repairs team asked for tenants' views on a new appointments system.",
         team_ladder=6,
         team_ladder_reason="We involved tenants in the design.",
@@ -45,11 +45,13 @@ def repairs_project(cast: Cast, rooms: dict[str, Room]) -> dict[str, int]:
     ProjectStaff.objects.create(project=project, user=cast.coordinator, role="lead")
     members = cast.established[8:20] + cast.core[6:10]
     for person in members:
-        ProjectMember.objects.create(project=project, person=person, joined_on=dt.date(2026, 2, 1))
+        ProjectMember.objects.create(
+            project=project, person=person, joined_on=moved(dt.date(2026, 2, 1))
+        )
     for on, summary, by, views, feedback in REPAIRS_DECISIONS:
         Decision.objects.create(
             project=project,
-            decided_on=on,
+            decided_on=moved(on),
             summary=summary,
             decided_by=by,
             tenant_views=views,

@@ -1,6 +1,7 @@
 """Rewards for the time people gave to the customer promises project: an offer, a mix of
 choices, rewards worked out from the demo's attendance, one batch approved and paid by finance,
-one correction, one expense claim.
+one correction, one expense claim. This year's health check evaluators are paid for their time
+too: their training last week gives the current tax year its first rewards, waiting for review.
 
 Idempotent: does nothing once the promises project has a reward offer.
 """
@@ -14,7 +15,7 @@ from typing import Any
 
 from coproduce.accounts.models import User
 from coproduce.core.audit import audit_record
-from coproduce.demo.riverside import DEMO_EMAIL_DOMAIN, PROMISES_TITLE
+from coproduce.demo.riverside import DEMO_EMAIL_DOMAIN, PROMISES_TITLE, moved
 from coproduce.people.models import Person
 from coproduce.projects.models import Project
 from coproduce.rewards import services
@@ -51,7 +52,7 @@ def build_rewards_demo(*, seed: int) -> dict[str, Any]:
     coordinator = User.objects.get(email=f"coordinator@{DEMO_EMAIL_DOMAIN}")
     finance = User.objects.get(email=f"finance@{DEMO_EMAIL_DOMAIN}")
     rng = random.Random(seed)
-    started = project.started_on or dt.date(2024, 11, 1)
+    started = project.started_on or moved(dt.date(2024, 11, 1))
     _policy_and_offer_publish(project, started, coordinator)
     people = list(
         Person.objects.filter(attendances__meeting__project=project).distinct().order_by("pk")
@@ -61,6 +62,7 @@ def build_rewards_demo(*, seed: int) -> dict[str, Any]:
     cutoff, paid = _older_lines_pay(project, started, coordinator, finance)
     corrected = _correction_make(project, finance)
     claims = _expense_claim(people, project, cutoff, coordinator)
+    evaluators = _health_check_rewards(coordinator, rng)
     return {
         "built": True,
         "choices": choices,
@@ -68,6 +70,7 @@ def build_rewards_demo(*, seed: int) -> dict[str, Any]:
         "paid": paid,
         "corrections": corrected,
         "expense_claims": claims,
+        "health_check_lines": evaluators,
     }
 
 
@@ -76,11 +79,20 @@ def _policy_and_offer_publish(project: Project, started: dt.date, coordinator: U
         services.policy_publish(
             text=POLICY, effective_from=started - dt.timedelta(days=30), actor=coordinator
         )
+    _offer_save(
+        project,
+        started,
+        "Group sessions to write the promises, reading draft papers at home, and phone or "
+        "paper catch-ups for people who cannot come in person.",
+        coordinator,
+    )
+
+
+def _offer_save(project: Project, started: dt.date, activities: str, coordinator: User) -> None:
     services.offer_save(
         project=project,
         data={
-            "activities": "Group sessions to write the promises, reading draft papers at home, "
-            "and phone or paper catch-ups for people who cannot come in person.",
+            "activities": activities,
             "rewards_sessions": True,
             "rewards_time_given": True,
             "rate_basis": "hour",
@@ -95,6 +107,31 @@ def _policy_and_offer_publish(project: Project, started: dt.date, coordinator: U
         },
         actor=coordinator,
     )
+
+
+def _health_check_rewards(coordinator: User, rng: random.Random) -> int:
+    """The evaluators' offer, the choices of those not asked before, and their reward lines."""
+    project = Project.objects.filter(title__startswith="Annual health check").order_by("pk").first()
+    if project is None or project.started_on is None:
+        return 0
+    _offer_save(
+        project,
+        project.started_on,
+        "Training, health check sessions, and reading and coding the evidence at home.",
+        coordinator,
+    )
+    tenant = Person.objects.filter(user__email=f"tenant@{DEMO_EMAIL_DOMAIN}").first()
+    new = Person.objects.filter(
+        attendances__meeting__project=project, reward_choice__isnull=True
+    ).distinct()
+    # index 0: the donation and the lower amount were chosen in the promises group
+    RewardChoice.objects.bulk_create(
+        [
+            _choice(0, person, tenant, project.started_on, coordinator, rng)
+            for person in new.order_by("pk")
+        ]
+    )
+    return services.rewards_accrue(actor=coordinator, project=project)["created"]
 
 
 def _choices_record(

@@ -1,19 +1,26 @@
 """Riverside Homes, the demo's fictional mid-size English housing association: where its homes
 are, which tenancies it offers and how old the people holding them are.
 
-Generated dates are measured back from REFERENCE_DATE, never from "today", so every run of the
-demo gives the same data.
+The story is written around REFERENCE_DATE. A build moves every date of it by the same whole
+number of weeks, so that the story's "today" is the Sunday on or before the day it is built for
+(`coproduce demo --today`): sessions keep their weekdays, and what was coming up is still coming
+up. Labels that name a year ("Health check 2026-27", "Residents' panel, October 2026") are worked
+out from the moved dates. Names and ages do not move: the same seed always gives the same
+people and the same story, and `--today 2026-11-01` gives exactly the data laid out here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from coproduce.people.models import Tenure
 
-REFERENCE_DATE = dt.date(2026, 11, 1)
+REFERENCE_DATE = dt.date(2026, 11, 1)  # a Sunday: the story's "today" before it is moved
 LONDON = ZoneInfo("Europe/London")
 
 DEMO_EMAIL_DOMAIN = "demo.coproduce.test"
@@ -26,9 +33,41 @@ def person_ref(index: int) -> str:
     return f"{REF_PREFIX}{index:06d}"
 
 
+_WEEKS_MOVED: ContextVar[int] = ContextVar("demo_weeks_moved", default=0)
+
+
+def weeks_to(today: dt.date) -> int:
+    """Whole weeks from REFERENCE_DATE to the Sunday on or before `today` (negative before it)."""
+    return (today - REFERENCE_DATE).days // 7
+
+
+@contextmanager
+def story_around(today: dt.date) -> Iterator[None]:
+    """Inside this block, `moved` and `at` put the story's dates around `today`."""
+    token = _WEEKS_MOVED.set(weeks_to(today))
+    try:
+        yield
+    finally:
+        _WEEKS_MOVED.reset(token)
+
+
+def moved(day: dt.date) -> dt.date:
+    """A date of the story (as written around REFERENCE_DATE) in the build's calendar."""
+    return day + dt.timedelta(weeks=_WEEKS_MOVED.get())
+
+
+def story_today() -> dt.date:
+    return moved(REFERENCE_DATE)
+
+
+def season(day: dt.date) -> str:
+    """The "2026-27" label of a yearly cycle that starts in the year of `day`."""
+    return f"{day.year}-{(day.year + 1) % 100:02d}"
+
+
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    """That day at that time, in London."""
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
+    """That day of the story, moved into the build's calendar, at that time in London."""
+    return dt.datetime.combine(moved(day), dt.time(hour, minute), tzinfo=LONDON)
 
 
 @dataclass(frozen=True)

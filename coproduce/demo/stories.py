@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from coproduce.accounts.models import User
-from coproduce.demo.riverside import DEMO_EMAIL_DOMAIN, PROMISES_TITLE
+from coproduce.demo.riverside import DEMO_EMAIL_DOMAIN, PROMISES_TITLE, moved
 from coproduce.people.models import Person
 from coproduce.projects.models import Project
 from coproduce.stories import services
@@ -194,7 +194,7 @@ def _journal_write(project: Project, authors: list[User]) -> int:
         services.journal_entry_create(
             project=project,
             author=authors[index % len(authors)],
-            happened_on=day,
+            happened_on=moved(day),
             what_happened=what,
             how_it_felt=felt,
             lightbulb=lightbulb,
@@ -215,13 +215,18 @@ def _stories_record(project: Project, guide: InterviewGuide, facilitator: User) 
         storyteller_role="Tenant, promises group",
         public_name="A tenant from the promises group",
         interviewer=facilitator,
-        recorded_on=dt.date(2025, 10, 28),
+        recorded_on=moved(dt.date(2025, 10, 28)),
         consent=StoryConsent.PUBLIC,
         transcript=TRANSCRIPT.read_text(encoding="utf-8"),
         transcript_format="txt",
     )
     for story in TYPED_STORIES:
-        services.story_create(project=project, guide=guide, interviewer=facilitator, **story)
+        services.story_create(
+            project=project,
+            guide=guide,
+            interviewer=facilitator,
+            **{**story, "recorded_on": moved(story["recorded_on"])},
+        )
     return 1 + len(TYPED_STORIES)
 
 
@@ -237,7 +242,7 @@ def _changes_log(project: Project, coordinator: User) -> int:
             before=before,
             after=after,
             voices=voices,
-            changed_on=day,
+            changed_on=moved(day),
             decisions=decisions[-1 - index : len(decisions) - index] if decisions else [],
             stories=[promise_story] if index == 0 else [],
             recorded_by=coordinator,
@@ -279,7 +284,7 @@ def _check_in_a_year_on(
     services.self_assessment_record(
         person=person,
         project=project,
-        taken_on=dt.date(2025, 10, 31),
+        taken_on=moved(dt.date(2025, 10, 31)),
         confidence=later[0],
         skills=later[1],
         listened_to=later[2],

@@ -9,9 +9,9 @@ read in full. Each row becomes a tuple of its column values with:
   between tests) do not matter;
 - `auto_now` / `auto_now_add` timestamps dropped: they come from the clock;
 - the columns in NOT_REPEATABLE reduced to whether they are filled in: salted password hashes,
-  random voucher codes, story ids and journal file names, and the times the services the demo
-  calls take from the clock (when a theme run finished and how long it took, when a batch was
-  approved and paid, when a re-map was asked for);
+  random voucher codes and quick-question tokens, story ids and journal file names, and the
+  times the services the demo calls take from the clock (when a theme run finished and how long
+  it took, when a batch was approved and paid, when a re-map was asked for);
 - the rows of the tables in WRITTEN_BY_TRIGGERS kept without their own pk: database triggers
   write them in an order that differs between SQLite and PostgreSQL, and no table points to
   them.
@@ -40,6 +40,7 @@ from django.db import models
 # model label -> columns that differ between two builds for a reason the demo does not control
 NOT_REPEATABLE: dict[str, set[str]] = {
     "accounts.user": {"password"},
+    "diversity.quickquestionrecipient": {"token"},
     "evaluation.healthcheck": {"remap_requested_at"},
     "evaluation.themerun": {"finished_at", "seconds"},
     "rewards.paymentbatch": {"approved_at", "paid_at"},
