@@ -126,7 +126,7 @@ def _votes_open(person: Person) -> list[NextThing]:
     return [
         NextThing(
             link_text=f"Vote on “{p}”",
-            hint=f"Your group is deciding this for {p.promise_set.title}.",
+            hint=f"Part of “{p.promise_set.title}”. Your group decides together.",
             url=reverse("promises:proposal", args=[p.pk]),
         )
         for p in proposals

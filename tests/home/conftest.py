@@ -14,12 +14,16 @@ from coproduce.meetings.models import (
     Invitation,
     Meeting,
     SessionChannel,
+    SessionStaff,
     SessionStatus,
+    SupportRole,
 )
-from coproduce.people.models import Person
+from coproduce.people.models import Interest, Person
+from coproduce.privacy.models import DataRequest, RequestKind
 from coproduce.projects.models import Project, ProjectMember
 from coproduce.promises.models import PromiseSet, Proposal, ProposalKind
 from coproduce.rewards import services as rewards
+from coproduce.rewards.models import LineStatus, RewardChoice, RewardForm, RewardLine
 
 OFFER = {
     "activities": "Sessions",
@@ -94,3 +98,51 @@ def busy_alice(users, project) -> dict:
         "recipient": recipient,
         "proposal": proposal,
     }
+
+
+@pytest.fixture
+def queues(users, project):
+    """Two sign-ups; an upcoming session in person with no room, run by fiona, with one person
+    who replies by post and alice (who replies online) not yet answered; a second session for
+    nobody in particular; two rewards to check and one to approve; one data request due."""
+    Interest.objects.create(name="New One")
+    Interest.objects.create(name="New Two")
+    Interest.objects.create(name="Done Already", status="confirmed")
+
+    offline = Person.objects.create(first_name="Pat", last_name="Post")
+    alice = Person.objects.get(user=users["alice"])
+    runs = session(project, "Estate walk", 3, channel=SessionChannel.IN_PERSON)
+    SessionStaff.objects.create(
+        meeting=runs,
+        user=users["fiona"],
+        role=SupportRole.FACILITATOR,
+        starts_at=runs.starts_at,
+        ends_at=runs.ends_at,
+    )
+    Invitation.objects.create(meeting=runs, person=offline)
+    Invitation.objects.create(meeting=runs, person=alice)
+    other = session(project, "Tenants' forum", 4, channel=SessionChannel.HYBRID)
+    Invitation.objects.create(meeting=other, person=offline)
+    session(
+        project, "Somewhere known", 4, channel=SessionChannel.IN_PERSON, location_notes="Flat 2"
+    )
+
+    rewards.offer_save(project=project, data=OFFER, actor=users["carol"])
+    RewardChoice.objects.create(person=alice, form=RewardForm.BANK_TRANSFER)
+    RewardChoice.objects.create(person=offline, form=RewardForm.BANK_TRANSFER)
+    ProjectMember.objects.create(project=project, person=offline, joined_on=dt.date(2024, 1, 1))
+    for title, days in (("First", -10), ("Second", -9), ("Third", -8)):
+        held = session(project, title, days)
+        held.attendances.create(person=offline, took_part_via="online", minutes=60)
+    rewards.rewards_accrue(actor=users["carol"])
+    first = RewardLine.objects.order_by("on").first()
+    rewards.lines_review(line_ids=[first.pk], actor=users["carol"])
+
+    today = timezone.localdate()
+    DataRequest.objects.create(
+        kind=RequestKind.ACCESS, person=offline, received_on=today, due_on=today + dt.timedelta(3)
+    )
+    DataRequest.objects.create(
+        kind=RequestKind.ERASURE, person=alice, received_on=today, due_on=today + dt.timedelta(30)
+    )
+    assert RewardLine.objects.filter(status=LineStatus.TO_REVIEW).count() == 2

@@ -23,15 +23,15 @@ def test_history_pages_through_twenty_one_things(login, users, project):
     first = client.get(reverse("home:history"))
     assert first.status_code == 200
     body = first.content.decode()
-    assert body.count('class="govuk-summary-card__title"') == 20
-    assert "Session number 1<" in body
+    assert body.count('class="cp-home-done"') == 20
+    assert "<strong>Session number 1</strong>" in body
     assert "The oldest thing" not in body
     assert "Page 1 of 2" in body
     assert "21 things, newest first." in body
     assert "1230 minutes (20.5 hours)" in body
 
     second = client.get(reverse("home:history"), {"page": 2}).content.decode()
-    assert second.count('class="govuk-summary-card__title"') == 1
+    assert second.count('class="cp-home-done"') == 1
     assert "The oldest thing" in second
     assert "Page 2 of 2" in second
 
