@@ -98,6 +98,7 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     "healthz": PUBLIC,
     # Home pages (may move to a `home` app).
     "home:home": SIGNED_IN,
+    "home:history": TENANTS_ONLY,
     "home:audit_log": DPO_ONLY,
     # Accounts.
     "accounts:login": only(others=REDIRECT, anonymous=OK),

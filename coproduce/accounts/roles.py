@@ -121,6 +121,11 @@ def can_run_sessions(user: Visitor | None) -> bool:
     return _role(user) in INVOLVEMENT_TEAM
 
 
+def looks_after_every_session(user: Visitor | None) -> bool:
+    """Their home page counts replies to record for every session, not just the ones they run."""
+    return _role(user) == Role.COORDINATOR
+
+
 def can_manage_venues(user: Visitor | None) -> bool:
     return _role(user) in {Role.COORDINATOR, Role.ADMIN_SUPPORT}
 

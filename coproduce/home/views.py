@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from coproduce.accounts import roles
@@ -20,6 +20,19 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "home/home_tenant.html", context)
     context = selectors.staff_home(user=request.user)
     return render(request, "home/home_staff.html", context)
+
+
+@login_required
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Everything a tenant has taken part in, newest first, a page at a time."""
+    if not roles.is_tenant(request.user):
+        raise PermissionDenied
+    person = selectors.own_person(request.user)
+    if person is None:
+        raise Http404("No person record is linked to this login.")
+    history = selectors.tenant_history(person)
+    page = Paginator(history.items, selectors.HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "home/history.html", {"history": history, "page": page})
 
 
 @login_required

@@ -7,6 +7,8 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Data protection"
 
     def ready(self) -> None:
-        from coproduce.privacy import consent
+        from coproduce.core import needs
+        from coproduce.privacy import consent, selectors
 
         consent.connect()
+        needs.register(selectors.requests_due_need)

@@ -7,9 +7,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
+from coproduce.accounts import roles
 from coproduce.accounts.roles import Role
+from coproduce.core.needs import Need
 from coproduce.people.models import Person
 from coproduce.privacy.models import DataRequest, RequestStatus
 
@@ -96,4 +99,19 @@ def reminders_due(*, on: dt.date | None = None) -> QuerySet[DataRequest]:
         status=RequestStatus.OPEN,
         reminder_sent_on__isnull=True,
         due_on__lte=on + dt.timedelta(days=REMIND_DAYS_BEFORE),
+    )
+
+
+def requests_due_need(user: Any) -> Need | None:
+    """For the lead's home page: open requests due within the reminder window, or overdue."""
+    if not roles.can_manage_data_requests(user):
+        return None
+    count = DataRequest.objects.filter(
+        status=RequestStatus.OPEN, due_on__lte=today() + dt.timedelta(days=REMIND_DAYS_BEFORE)
+    ).count()
+    return Need(
+        count,
+        "data-protection request due soon",
+        "data-protection requests due soon",
+        reverse("privacy:register"),
     )

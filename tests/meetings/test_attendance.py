@@ -198,7 +198,14 @@ def test_tenant_without_a_login_sees_phone_attendance_once_they_get_one(
     assert "Phone panel" in body
     assert "Read the papers by post" in body
     assert "Recorded for you" in body
-    assert "90 minutes (1.5 hours)" in body
+    assert "1.5 hours" in body
+    # The full history (with the total in minutes) is on its own page, linked from home.
+    assert reverse("home:history") in body
+    history = client.get(reverse("home:history")).content.decode()
+    assert "Phone panel" in history
+    assert "Read the papers by post" in history
+    assert "Recorded for you" in history
+    assert "90 minutes (1.5 hours)" in history
 
 
 def test_a_broken_register_post_is_a_message_not_an_error(login, meeting):
