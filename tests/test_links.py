@@ -17,26 +17,11 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import PERSONAS
-from tests.permission_routes import KWARGS
-from tests.support.crawl import Crawl, PostButton, crawl, post_probe
-from tests.test_permissions import ALL, ANONYMOUS, EXPECTED, OK, REFUSALS, PostOnly
+from tests.support.crawl import Crawl, PostButton, crawl, matrix_url, post_probe, start_pages
+from tests.test_permissions import ALL, ANONYMOUS, EXPECTED, REFUSALS, PostOnly
 from tests.test_permissions import world as world  # noqa: F401  (the shared module fixture)
 
 REFUSED_STATUS = {403, 404, 405}
-
-
-def public_pages(world) -> list[str]:
-    """Every route an anonymous visitor may GET, with the world's records behind it."""
-    urls = []
-    for name, rule in sorted(EXPECTED.items()):
-        if not isinstance(rule, PostOnly) and rule[ANONYMOUS] == OK:
-            urls.append(matrix_url(name, world))
-    return urls
-
-
-def matrix_url(name: str, world) -> str:
-    fill = KWARGS.get(name)
-    return reverse(name, kwargs=fill(world) if fill else None)
 
 
 def client_for(persona: str, world) -> Client:
@@ -48,8 +33,7 @@ def client_for(persona: str, world) -> Client:
 
 def crawl_as(persona: str, world) -> tuple[Client, Crawl]:
     client = client_for(persona, world)
-    start = ["/"] if persona != ANONYMOUS else ["/", *public_pages(world)]
-    return client, crawl(client, start, signed_in=persona != ANONYMOUS)
+    return client, crawl(client, start_pages(persona, world), signed_in=persona != ANONYMOUS)
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,9 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
+from tests.permission_routes import KWARGS
+from tests.test_permissions import ANONYMOUS, EXPECTED, OK, PostOnly
+
 # Paginated and sorted variants of one page: only the first few of each are followed.
 VARIANT_PARAMS = frozenset({"page", "sort", "order"})
 VARIANTS_PER_PAGE = 3
@@ -106,6 +109,7 @@ class Page:
     status: int
     route: str  # the route name, as reverse() wants it
     content_type: str
+    download: bool = False  # sent as an attachment, even if it is HTML
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,11 @@ class Crawl:
     skipped: int = 0  # variants collapsed or over the page limit
 
     def html_pages(self) -> list[Page]:
-        return [p for p in self.pages.values() if p.status == 200 and _is_html(p.content_type)]
+        return [
+            p
+            for p in self.pages.values()
+            if p.status == 200 and _is_html(p.content_type) and not p.download
+        ]
 
     def one_per_route(self) -> list[Page]:
         """The first HTML page found for each route name."""
@@ -220,7 +228,11 @@ class Crawler:
         response = self.client.get(url)
         content_type = response.get("Content-Type", "")
         self.result.pages[url] = Page(
-            url, response.status_code, route_name(urlsplit(url).path), content_type
+            url,
+            response.status_code,
+            route_name(urlsplit(url).path),
+            content_type,
+            download=response.get("Content-Disposition", "").startswith("attachment"),
         )
         if response.status_code in (301, 302, 303, 307, 308):
             target = _local(url, response["Location"])
@@ -232,7 +244,7 @@ class Crawler:
         if response.status_code >= 400:
             self.result.dead_ends.append(DeadEnd(source, url, _answer(response)))
             return
-        if not _is_html(content_type):
+        if not _is_html(content_type) or self.result.pages[url].download:
             if response.streaming:
                 response.close()
             return
@@ -278,3 +290,23 @@ def post_probe(client: Client, button: PostButton) -> int:
         status = probe.post(button.action, dict(button.fields)).status_code
         transaction.set_rollback(True)
     return status
+
+
+def matrix_url(name: str, world) -> str:
+    """The URL the permission matrix asks about for this route, in its world."""
+    fill = KWARGS.get(name)
+    return reverse(name, kwargs=fill(world) if fill else None)
+
+
+def start_pages(persona: str, world) -> list[str]:
+    """The home page; for anonymous visitors, also every route they may GET (the public pages)."""
+    if persona != ANONYMOUS:
+        return ["/"]
+    return [
+        "/",
+        *(
+            matrix_url(name, world)
+            for name, rule in sorted(EXPECTED.items())
+            if not isinstance(rule, PostOnly) and rule[ANONYMOUS] == OK
+        ),
+    ]
