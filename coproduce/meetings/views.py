@@ -172,6 +172,8 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "capacity_warning": capacity_warning,
             "over_capacity": bool(meeting.capacity and counts["yes"] > meeting.capacity),
             "can_edit": roles.can_run_sessions(request.user),
+            # The question meetings:person_history asks before it shows anyone's history.
+            "can_see_history": roles.can_list_people(request.user),
             "booking_form": RoomBookingForm(),
             "staff_form": StaffAssignForm(),
             "reply_form": RsvpOnBehalfForm(),

@@ -241,6 +241,9 @@ def story_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "story": story,
             "answers": story.answers.select_related("question").order_by("question__number"),
             "can_edit": roles.can_edit_story(request.user, story),
+            # Back to the stories list if it is open to them, else to the project's journal.
+            "can_see_stories": roles.can_see_stories(request.user),
+            "can_see_journal": roles.can_see_journal(request.user, story.project),
         },
     )
 

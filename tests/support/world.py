@@ -110,6 +110,7 @@ def build_world() -> dict[str, Any]:
         decided_on=dt.date(2025, 2, 1),
         summary="Meet monthly",
         decided_by="together",
+        recorded_by=carol,
     )
     w["support"] = SupportRequest.objects.create(
         requested_by=users["colin"], team="Repairs", what="Help us listen", why="Complaints"
@@ -166,6 +167,13 @@ def build_world() -> dict[str, Any]:
     w["promise"] = promise
     w["proposal"] = Proposal.objects.create(
         promise_set=promise_set, kind="reword", promise=promise, wording="We will listen well."
+    )
+    # A second set still being drafted, so the drafting pages (propose, rank) have links to them.
+    w["draft_set"] = PromiseSet.objects.create(
+        project=project, title="Next year's promises", min_votes=2, status=SetStatus.DRAFTING
+    )
+    Promise.objects.create(
+        promise_set=w["draft_set"], title="Fix it first time", wording="We will.", position=1
     )
     check = evaluation_services.check_create(
         promise_set=promise_set, year=YEAR, title="Health check", scale="rag", actor=carol
@@ -238,6 +246,19 @@ def build_world() -> dict[str, Any]:
         form="bank_transfer",
         amount=Decimal("15.00"),
         is_income=True,
+    )
+
+    # The reward line for the claim, so "My rewards" links to the receipt.
+    w["claim_line"] = RewardLine.objects.create(
+        person=alice,
+        project=project,
+        source_key="expense:test",
+        on=dt.date(2025, 3, 4),
+        description="Bus fare",
+        form="bank_transfer",
+        amount=Decimal("4.50"),
+        is_income=False,
+        expense_claim=claim,
     )
 
     # Stories.
