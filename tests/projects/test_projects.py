@@ -119,6 +119,20 @@ def test_facilitator_records_a_decision_and_it_is_audited(login, project):
     assert AuditEntry.objects.filter(action="project.decision_recorded").exists()
 
 
+def test_a_decision_whose_recorder_is_gone_can_still_be_edited(login, project):
+    decision = Decision.objects.create(
+        project=project, decided_on="2025-03-01", summary="Old one", decided_by="together"
+    )
+    assert decision.recorded_by is None  # the login that wrote it down is no longer linked
+    response = login("carol").post(
+        reverse("projects:decision_edit", args=[project.pk, decision.pk]),
+        {"decided_on": "2025-03-01", "summary": "Old one, reworded", "decided_by": "together"},
+    )
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.summary == "Old one, reworded"
+
+
 def test_a_decision_without_who_decided_is_refused(login, project):
     response = login("fiona").post(
         reverse("projects:decision_create", args=[project.pk]),
