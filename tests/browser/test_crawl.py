@@ -1,7 +1,7 @@
 """Every page a role can reach by following links fits a 320 px screen and a 1280 px one, and
 passes axe-core, in real headless Chromium.
 
-The pages are those the link crawl finds (tests/support/crawl.py, as in tests/test_links.py) in
+The pages are those the link crawl finds (tests/support/crawl.py) in
 the permission matrix's world. To keep the run within a few minutes, one page per route is
 visited (the first the crawl found: e.g. one project page, not every project's).
 """

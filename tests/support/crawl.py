@@ -1,6 +1,6 @@
 """Follow every link a persona is shown, breadth-first, with Django's test client.
 
-The link crawl (tests/test_links.py) fails on any link that leads to an error for the persona who
+The link crawl fails on any link that leads to an error for the persona who
 was shown it; the browser crawl (tests/browser/test_crawl.py) visits the pages it found.
 
 What is followed: every same-origin `<a href>` and every GET form (sent with its fields' starting
