@@ -246,7 +246,11 @@ class Crawler:
             return
         if not _is_html(content_type) or self.result.pages[url].download:
             if response.streaming:
-                response.close()
+                # Read to the end, as a browser would, so that a download failing part way shows.
+                # The test client closes a streamed response when its content runs out; calling
+                # close() here instead would fire request_finished with Django's connection
+                # clean-up attached, and on PostgreSQL that closes the test's own connection.
+                b"".join(response.streaming_content)
             return
         parser = _Links()
         parser.feed(response.content.decode(response.charset or "utf-8"))
