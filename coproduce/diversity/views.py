@@ -57,7 +57,16 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         area=filters.get("area"),
         tenure=filters.get("tenure") or "",
     )
-    return render(request, "diversity/dashboard.html", {"form": form, "board": board})
+    return render(
+        request,
+        "diversity/dashboard.html",
+        {
+            "form": form,
+            "board": board,
+            "can_ask": roles.can_run_sessions(request.user),
+            "can_count": roles.can_manage_population(request.user),
+        },
+    )
 
 
 @login_required

@@ -25,6 +25,22 @@ def test_only_the_team_the_board_and_dpo_see_the_dashboard(client, users, world,
         assert response.status_code == (200 if persona in ALLOWED else 403), (persona, name)
 
 
+@pytest.mark.parametrize("persona", sorted(ALLOWED))
+def test_the_dashboard_links_to_just_ask_and_the_counts_only_for_who_may_use_them(
+    client, users, world, persona
+):
+    client.force_login(users[persona])
+    page = client.get(reverse("diversity:dashboard")).content.decode()
+    for name in ("diversity:quick_questions", "diversity:population"):
+        shown = f'href="{reverse(name)}"' in page
+        answer = client.get(reverse(name)).status_code
+        assert shown == (answer == 200), (persona, name, shown, answer)
+    assert (f'href="{reverse("diversity:quick_questions")}"' in page) == (
+        persona != "brenda" and persona != "dora"
+    )
+    assert (f'href="{reverse("diversity:population")}"' in page) == (persona in {"carol", "dora"})
+
+
 def test_anonymous_is_sent_to_sign_in(client, world):
     assert client.get(reverse("diversity:dashboard")).status_code == 302
 
