@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "coproduce.core",
     "coproduce.accounts",
     "coproduce.people",
+    "coproduce.messaging",
     "coproduce.projects",
     "coproduce.meetings",
     "coproduce.diversity",
@@ -189,6 +190,18 @@ CACHES = {
         "LOCATION": "coproduce_cache",
     },
 }
+
+# Messages (coproduce/messaging). SITE_URL is how links in emails, texts and letters start.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+# GOV.UK Notify sends texts (and letters, when LETTERS_BY_NOTIFY is on). With no API key, texts
+# stay in the outbox page and letters wait for admin support to print a pack.
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# One Notify text template whose whole content is ((body)).
+NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
+# The bearer token Notify sends with its delivery-status and received-text callbacks.
+NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
+LETTERS_BY_NOTIFY = envbool("LETTERS_BY_NOTIFY", "false")
 
 TASKS = {
     "default": {

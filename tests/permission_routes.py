@@ -11,6 +11,12 @@ from typing import Any
 World = dict[str, Any]
 
 
+def unsubscribe_token(person: Any) -> str:
+    from django.core import signing
+
+    return signing.dumps({"p": person.pk, "m": 0}, salt="messaging.unsubscribe")
+
+
 def pk(key: str, name: str = "pk") -> Callable[[World], dict[str, Any]]:
     return lambda w: {name: w[key].pk}
 
@@ -80,6 +86,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "diversity:quick_question": pk("question"),
     "diversity:quick_answer_on_behalf": pk("recipient"),
     "diversity:quick_answer_public": lambda w: {"token": w["recipient"].token},
+    "messaging:unsubscribe": lambda w: {"token": unsubscribe_token(w["alice_person"])},
     "promises:set": pk("promise_set"),
     "promises:propose": pk("promise_set"),
     "promises:rank": pk("promise_set"),

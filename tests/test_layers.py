@@ -23,6 +23,7 @@ LAYERS: list[set[str]] = [
     {"rewards", "diversity", "promises"},
     {"meetings"},
     {"projects"},
+    {"messaging"},
     {"people"},
     {"accounts"},
     {"core", "insight"},

@@ -193,6 +193,8 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     "diversity:quick_question": INVOLVEMENT_ONLY,
     "diversity:quick_answer_on_behalf": INVOLVEMENT_ONLY,
     "diversity:quick_answer_public": PUBLIC,  # the secret token in the URL is the key
+    # Messages.
+    "messaging:unsubscribe": PUBLIC,  # the signed token in the URL is the key
     # Promises.
     "promises:list": SIGNED_IN,
     "promises:public_latest": only(others=REDIRECT, anonymous=REDIRECT),

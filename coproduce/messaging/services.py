@@ -1,0 +1,373 @@
+"""One way to send: `send` picks the channel, renders, records and queues; `deliver` hands a
+queued message to its channel's sender, retrying with back-off and falling back to the next
+channel the person accepts when one fails. Replies, opt-outs and delivery reports come back in
+through `record_reply`, `opt_out` and `report_status`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.template import Engine
+from django.utils import timezone
+
+from coproduce.core.audit import audit_record
+from coproduce.messaging import channels, kinds, references
+from coproduce.messaging.models import Channel, ContactPreference, Message, Status
+from coproduce.messaging.senders import SENDERS, PermanentFailure, TemporaryFailure
+from coproduce.people.selectors import usable
+
+if TYPE_CHECKING:
+    from coproduce.accounts.models import User
+    from coproduce.people.models import Person
+
+log = logging.getLogger(__name__)
+
+# Back-off between tries of one channel: 1 minute, 5 minutes, 30 minutes, then fall back.
+BACKOFF = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=30))
+MAX_TRIES = len(BACKOFF) + 1
+
+
+# Messages are plain text: nothing is HTML-escaped (letters escape when laid out as a PDF).
+_TEXT = Engine(app_dirs=True, autoescape=False)
+
+
+def render(kind: str, channel: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
+    """(subject, body) from `messaging/<language>/<kind>/<channel>.txt`, English if the
+    language has no template yet. The template's first line is "Subject: ..."."""
+    from django.template import Context
+
+    template = _TEXT.select_template(
+        [f"messaging/{language}/{kind}/{channel}.txt", f"messaging/en/{kind}/{channel}.txt"]
+    )
+    text = template.render(Context(context)).replace("\r\n", "\n")
+    first, _, rest = text.lstrip("\n").partition("\n")
+    if not first.startswith("Subject:"):
+        raise ValueError(f"{template.origin.name} must start with a 'Subject:' line")
+    body = "\n".join(line.rstrip() for line in rest.strip("\n").split("\n"))
+    while "\n\n\n" in body:
+        body = body.replace("\n\n\n", "\n\n")
+    return first.removeprefix("Subject:").strip(), body
+
+
+def _context(
+    message: Message, kind: kinds.Kind, person: Person, extra: dict[str, Any]
+) -> dict[str, Any]:
+    options = kind.reply.options(message) if kind.reply else []
+    return {
+        **extra,
+        "person": person,
+        "first_name": person.first_name,
+        "channel": message.channel,
+        "options": [
+            {"number": n, "code": code, "label": label}
+            for n, (code, label) in enumerate(options, start=1)
+        ],
+        "reference": references.shown(message.reference) if message.reference else "",
+    }
+
+
+def _new_message(
+    *,
+    key: str,
+    kind: kinds.Kind,
+    person: Person,
+    route: channels.Route,
+    context: dict[str, Any],
+    about: str,
+    actor: User | None,
+    now: dt.datetime,
+    fallback_of: Message | None = None,
+) -> Message:
+    preference = channels.preference_of(person)
+    message = Message(
+        key=key,
+        kind=kind.name,
+        person=person,
+        channel=route.channel,
+        about=about,
+        to=route.to,
+        language=preference.language if preference else "en",
+        large_print=bool(preference and preference.large_print),
+        sent_by=actor,
+        fallback_of=fallback_of,
+        context=context,
+    )
+    if route.channel == Channel.LETTER and kind.reply is not None:
+        message.reference = references.new_reference()
+    if route.channel == Channel.TEXT:
+        message.send_after = channels.after_quiet_hours(now)
+    message.subject, message.body = render(
+        kind.name, route.channel, message.language, _context(message, kind, person, context)
+    )
+    message.save()
+    return message
+
+
+def send(
+    *,
+    kind: str,
+    person: Person,
+    key: str,
+    context: dict[str, Any] | None = None,
+    about: str = "",
+    actor: User | None = None,
+    now: dt.datetime | None = None,
+) -> Message:
+    """Send one message to one person on their best channel, once per `key`.
+
+    `context` holds plain values only (text and numbers: format dates and links first): it is
+    kept on the message so that a fallback channel renders its own template from it.
+
+    The same key again returns the message already made, whatever the channel, so a double click,
+    a retried task or two workers never send twice. With no consent, or no channel left, the
+    message is still recorded (status "Could not be sent", with the reason) so that the
+    coordinator sees who could not be reached.
+    """
+    spec = kinds.get(kind)
+    now = now or timezone.now()
+    existing = Message.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    context = context or {}
+    try:
+        with transaction.atomic():
+            reachable = type(person).objects.filter(
+                usable(), pk=person.pk
+            ).exists() and kinds.consents(spec, person)
+            found = channels.routes(person, spec) if reachable else []
+            if not found:
+                reason = (
+                    channels.why_unreachable(person, spec)
+                    if reachable
+                    else "The person has not agreed to be contacted this way, or their "
+                    "record is restricted."
+                )
+                return Message.objects.create(
+                    key=key,
+                    kind=spec.name,
+                    person=person,
+                    channel=Channel.PHONE,
+                    about=about,
+                    status=Status.NOT_SENT,
+                    failure=reason,
+                    body="",
+                    sent_by=actor,
+                )
+            message = _new_message(
+                key=key,
+                kind=spec,
+                person=person,
+                route=found[0],
+                context=context,
+                about=about,
+                actor=actor,
+                now=now,
+            )
+            enqueue(message)
+            return message
+    except IntegrityError:
+        # The same key at the same moment from elsewhere (or a reference clash: very rare).
+        existing = Message.objects.filter(key=key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def enqueue(message: Message) -> None:
+    """Deliver after the current transaction commits: by the task worker, at `send_after`."""
+    if message.status != Status.QUEUED:
+        return
+    message_id, run_after = message.pk, message.send_after
+
+    def go() -> None:
+        from coproduce.messaging.tasks import deliver_message
+
+        task = deliver_message
+        if run_after and task.get_backend().supports_defer:
+            task = task.using(run_after=run_after)
+        task.enqueue(message_id)
+
+    transaction.on_commit(go)
+
+
+def deliver(message_id: int, *, now: dt.datetime | None = None) -> str:
+    """Hand one queued message to its sender. Returns the message's status afterwards.
+
+    Safe to call any number of times and from several workers: the row is locked, and only a
+    message still waiting to send (and due) is sent.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .select_related("person")
+            .filter(pk=message_id, status=Status.QUEUED)
+            .first()
+        )
+        if message is None:
+            return (
+                Message.objects.filter(pk=message_id).values_list("status", flat=True).first() or ""
+            )
+        if message.send_after and message.send_after > now:
+            return message.status
+        message.attempts += 1
+        try:
+            provider_id, status = SENDERS[message.channel](message)
+        except TemporaryFailure as exc:
+            message.failure = str(exc)[:300]
+            if message.attempts >= MAX_TRIES:
+                _fall_back(message, Status.FAILED, message.failure, now=now)
+            else:
+                message.send_after = now + BACKOFF[message.attempts - 1]
+                message.save(update_fields=["attempts", "failure", "send_after"])
+                enqueue(message)
+            return message.status
+        except PermanentFailure as exc:
+            if exc.bounced and message.channel == Channel.EMAIL:
+                _note_email_bounce(message.person, now)
+            _fall_back(message, Status.BOUNCED if exc.bounced else Status.FAILED, str(exc), now=now)
+            return message.status
+        message.provider_id = provider_id[:100]
+        message.status = status
+        message.failure = ""
+        if status == Status.SENT:
+            message.sent_at = now
+        message.save(update_fields=["attempts", "provider_id", "status", "failure", "sent_at"])
+        return message.status
+
+
+def deliver_due(*, now: dt.datetime | None = None, limit: int | None = None) -> int:
+    """Deliver every queued message that is due (for cron, or a worker that cannot defer)."""
+    now = now or timezone.now()
+    due = Message.objects.filter(status=Status.QUEUED).exclude(send_after__gt=now)
+    ids = list(due.order_by("pk").values_list("pk", flat=True)[:limit])
+    return sum(1 for pk in ids if deliver(pk, now=now) not in ("", Status.QUEUED))
+
+
+def _chain(message: Message) -> list[Message]:
+    """The message and the ones it fell back from, oldest first."""
+    chain = [message]
+    while chain[0].fallback_of_id:
+        parent = Message.objects.filter(pk=chain[0].fallback_of_id).first()
+        if parent is None:
+            break
+        chain.insert(0, parent)
+    return chain
+
+
+def _fall_back(message: Message, status: str, reason: str, *, now: dt.datetime) -> Message | None:
+    """Mark `message` as failed and send it on the next channel the person accepts, if any."""
+    message.status = status
+    message.failure = reason[:300]
+    message.save(update_fields=["attempts", "status", "failure", "send_after"])
+    chain = _chain(message)
+    tried = tuple({m.channel for m in chain})
+    spec = kinds.get(message.kind)
+    person = message.person
+    if not kinds.consents(spec, person):
+        return None
+    left = channels.routes(person, spec, skip=tried)
+    if not left:
+        return None
+    root = chain[0]
+    try:
+        with transaction.atomic():
+            fallback = _new_message(
+                key=f"{root.key}~{left[0].channel}",
+                kind=spec,
+                person=person,
+                route=left[0],
+                context=root.context,
+                about=message.about,
+                actor=None,
+                now=now,
+                fallback_of=message,
+            )
+    except IntegrityError:
+        return None  # already fallen back (another worker got there first)
+    enqueue(fallback)
+    return fallback
+
+
+def _preference_for(person: Person) -> ContactPreference:
+    preference, _ = ContactPreference.objects.get_or_create(person=person)
+    return preference
+
+
+def _note_email_bounce(person: Person, now: dt.datetime) -> None:
+    preference = _preference_for(person)
+    preference.email_bounced_at = now
+    preference.save(update_fields=["email_bounced_at", "updated_at"])
+    audit_record(
+        action="messages.email_bounced",
+        obj=person,
+        summary="Email to this person bounced; no more emails until the address is changed",
+    )
+
+
+def opt_out(*, person: Person, channel: str, how: str, now: dt.datetime | None = None) -> bool:
+    """Stop a channel for a person (email unsubscribe, text STOP). True if it changed."""
+    now = now or timezone.now()
+    field = {"email": "email_opted_out_at", "text": "text_opted_out_at"}[str(channel)]
+    with transaction.atomic():
+        preference = _preference_for(person)
+        preference = ContactPreference.objects.select_for_update().get(pk=preference.pk)
+        if getattr(preference, field):
+            return False
+        setattr(preference, field, now)
+        preference.save(update_fields=[field, "updated_at"])
+        audit_record(
+            action=f"messages.opted_out_{channel}",
+            obj=person,
+            summary=f"No more {Channel(channel).label.lower()}s: {how}",
+        )
+    return True
+
+
+def report_status(
+    *, provider_id: str, status: str, reason: str = "", now: dt.datetime | None = None
+) -> Message | None:
+    """A delivery report from a provider: delivered, failed, bounced or returned."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .select_related("person")
+            .filter(provider_id=provider_id)
+            .exclude(provider_id="")
+            .first()
+        )
+        if message is None:
+            return None
+        if status == Status.DELIVERED:
+            if message.status in (Status.SENT, Status.PRINTED):
+                message.status = Status.DELIVERED
+                message.delivered_at = now
+                message.save(update_fields=["status", "delivered_at"])
+        elif status in (Status.FAILED, Status.BOUNCED, Status.RETURNED):
+            if message.status not in (Status.FAILED, Status.BOUNCED, Status.RETURNED):
+                if status == Status.BOUNCED and message.channel == Channel.EMAIL:
+                    _note_email_bounce(message.person, now)
+                _fall_back(message, status, reason or Status(status).label, now=now)
+        return message
+
+
+def record_reply(
+    *, message: Message, code: str, actor: User | None = None, now: dt.datetime | None = None
+) -> str:
+    """Record a reply to `message` (`code` is one of its kind's options). Returns what was done;
+    ValueError with a plain message if it cannot be taken."""
+    spec = kinds.get(message.kind)
+    if spec.reply is None:
+        raise ValueError("This message does not take replies.")
+    codes = [c for c, _ in spec.reply.options(message)]
+    if code not in codes:
+        raise ValueError("That answer is not one of the choices on this message.")
+    with transaction.atomic():
+        done = spec.reply.record(message, code, actor)
+        Message.objects.filter(pk=message.pk).update(replied_at=now or timezone.now())
+    return done
