@@ -227,6 +227,8 @@ RETENTION = {
     # Reward and expense records: personal detail removed this many tax years after the tax
     # year they fall in (HMRC: six years); amounts stay.
     "ledger": envint("RETENTION_LEDGER_TAX_YEARS", "6"),
+    # Messages sent and texts received, after they were sent or received.
+    "messages": envint("RETENTION_MESSAGES_DAYS", "365"),
     # Finished subject-access exports (the ZIP file), after the request is closed.
     "exports": envint("RETENTION_EXPORTS_DAYS", "30"),
 }

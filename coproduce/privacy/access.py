@@ -50,6 +50,7 @@ from coproduce.evaluation.models import (
     Theme,
 )
 from coproduce.meetings.models import Attendance, CalendarFeed, Invitation, TimeGiven
+from coproduce.messaging.models import ContactPreference, InboundText, Message
 from coproduce.people.models import Interest, Person
 from coproduce.privacy.models import DataRequest
 from coproduce.projects.models import ProjectMember
@@ -78,7 +79,8 @@ AREAS: dict[str, str] = {
     "projects": "The projects you are or were a member of, and how often you took part.",
     "sessions": "Sessions you were invited to, your replies, when you took part, "
     "and time you gave outside sessions.",
-    "messages": "Messages we sent you: invitations, reminders and quick questions.",
+    "messages": "Messages we sent you (invitations, reminders, quick questions and others) "
+    "on each channel, how you asked us to contact you, and text messages you sent us.",
     "questions": "Quick questions we asked you and your answers, and outreach lists you were on.",
     "rewards": "How you like to be rewarded, what you earned, expenses you claimed, "
     "and the payment records.",
@@ -105,6 +107,9 @@ EXPORTED: dict[str, str] = {
     "meetings.invitation.person": "sessions",
     "meetings.attendance.person": "sessions",
     "meetings.timegiven.person": "sessions",
+    "messaging.message.person": "messages",
+    "messaging.contactpreference.person": "messages",
+    "messaging.inboundtext.person": "messages",
     "diversity.quickquestionrecipient.person": "questions",
     "diversity.outreachlist.people": "questions",
     "rewards.rewardchoice.person": "rewards",
@@ -160,6 +165,9 @@ NOT_ABOUT_SUBJECT: dict[str, str] = {
     "meetings.roombooking.booked_by": "the staff member who booked a room",
     "meetings.sessionstaff.user": "staff working at a session",
     "meetings.timegiven.recorded_by": _STAFF,
+    "messaging.message.sent_by": "the staff member who sent a message (the message is "
+    "exported under messages)",
+    "messaging.inboundtext.resolved_by": _STAFF,
     "people.interest.decided_by": "the staff member who dealt with a sign-up",
     "privacy.datarequest.completed_by": "the data-protection lead who closed a request",
     "privacy.datarequest.opened_by": "the staff member who opened a request",
@@ -315,7 +323,23 @@ def _sessions(person: Person) -> dict[str, list[dict[str, Any]]]:
 
 
 def _messages(person: Person) -> dict[str, list[dict[str, Any]]]:
-    # There is no message store yet: what we sent is known from the records of sending.
+    return {
+        "messages": [
+            _record(m, kind_label=m.get_kind_display())
+            for m in Message.objects.filter(person=person).order_by("created_at", "pk")
+        ],
+        "contact_preferences": [
+            _record(p) for p in ContactPreference.objects.filter(person=person)
+        ],
+        "texts_received": [
+            _record(t) for t in InboundText.objects.filter(person=person).order_by("received_at")
+        ],
+        **_earlier_messages(person),
+    }
+
+
+def _earlier_messages(person: Person) -> dict[str, list[dict[str, Any]]]:
+    # Before the message store: what we sent is known from the records of sending.
     messages: list[dict[str, Any]] = []
     for i in Invitation.objects.filter(person=person).select_related("meeting"):
         messages.append(
@@ -335,7 +359,7 @@ def _messages(person: Person) -> dict[str, list[dict[str, Any]]]:
             }
         )
     messages.sort(key=lambda m: m["sent_at"])
-    return {"messages": [{k: _plain(v) for k, v in m.items()} for m in messages]}
+    return {"earlier_messages": [{k: _plain(v) for k, v in m.items()} for m in messages]}
 
 
 def _questions(person: Person) -> dict[str, list[dict[str, Any]]]:

@@ -223,6 +223,20 @@ RULES: dict[str, Rule] = {
         PSEUDONYM, "Time they gave outside sessions", "Hours and paid rewards depend on them."
     ),
     "meetings.timegiven.recorded_by": Rule(OTHERS, "Time they recorded", STAFF_ACTION),
+    "messaging.contactpreference.person": Rule(
+        DELETED, "How they asked us to contact them", "Nothing left to contact.", _delete
+    ),
+    "messaging.inboundtext.person": Rule(
+        DELETED, "Text messages they sent us", "They hold their phone number and words.", _delete
+    ),
+    "messaging.inboundtext.resolved_by": Rule(OTHERS, "Texts they dealt with", STAFF_ACTION),
+    "messaging.message.person": Rule(
+        DELETED,
+        "Messages we sent them, and any still waiting to go",
+        "They hold their contact details and the words we sent; no totals depend on them.",
+        _delete,
+    ),
+    "messaging.message.sent_by": Rule(OTHERS, "Messages they sent", STAFF_ACTION),
     "people.interest.decided_by": Rule(OTHERS, "Sign-ups they decided on", STAFF_ACTION),
     "people.interest.person": Rule(
         DELETED,

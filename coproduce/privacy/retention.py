@@ -43,6 +43,8 @@ from coproduce.evaluation.models import (
     Theme,
 )
 from coproduce.meetings.models import Attendance, Invitation, Meeting, TimeGiven
+from coproduce.messaging.models import WAITING as MESSAGES_WAITING
+from coproduce.messaging.models import InboundStatus, InboundText, Message
 from coproduce.people.models import Interest, InterestStatus, Person
 from coproduce.privacy.models import DataRequest, RequestStatus
 from coproduce.projects.models import Decision, Project, ProjectMember, ProjectStatus
@@ -137,6 +139,16 @@ RULES: tuple[Rule, ...] = (
         "in. The amounts, dates and who they were paid to stay, so totals never change.",
         "HMRC needs payment records for six years after the tax year. The amounts stay "
         "because the ledger can never be rewritten.",
+    ),
+    Rule(
+        "messages",
+        "Messages and texts received",
+        "days",
+        "Messages we sent (their words and where they went) and text messages people sent "
+        "us are deleted {period} after they were sent or received. Messages still waiting "
+        "to go, and texts waiting for staff to look at, stay until they are dealt with.",
+        "A message's words and address are only needed while people may reply or ask what "
+        "we sent; a year covers a whole round of sessions and the yearly health check.",
     ),
     Rule(
         "exports",
@@ -545,6 +557,16 @@ def _blank_exports(rows: models.QuerySet[Any]) -> int:
     return rows.update(export_file="")
 
 
+def _old_messages(today: dt.date) -> models.QuerySet[Any]:
+    _, start = _before(today, period_of("messages"))
+    return Message.objects.filter(created_at__lt=start).exclude(status__in=MESSAGES_WAITING)
+
+
+def _old_texts(today: dt.date) -> models.QuerySet[Any]:
+    _, start = _before(today, period_of("messages"))
+    return InboundText.objects.filter(received_at__lt=start).exclude(status=InboundStatus.WAITING)
+
+
 TARGETS: tuple[Target, ...] = (
     Target("equality", EqualityRecord, "delete", "equality answers deleted", _equality_records),
     Target("equality", EqualityConsent, "delete", "equality consent deleted", _equality_consents),
@@ -607,6 +629,8 @@ TARGETS: tuple[Target, ...] = (
         _vouchers,
         blank=_blank_voucher_codes,
     ),
+    Target("messages", Message, "delete", "message deleted", _old_messages),
+    Target("messages", InboundText, "delete", "text message received deleted", _old_texts),
     Target(
         "exports",
         DataRequest,

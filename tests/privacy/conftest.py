@@ -31,6 +31,7 @@ from coproduce.evaluation.models import (
     Theme,
 )
 from coproduce.meetings.models import Attendance, CalendarFeed, Invitation, Meeting, TimeGiven
+from coproduce.messaging.models import ContactPreference, InboundText, Message
 from coproduce.people.models import Interest, Person
 from coproduce.privacy.models import DataRequest, one_calendar_month_after
 from coproduce.projects.models import Project, ProjectMember
@@ -129,6 +130,25 @@ def involve(users, project):
         )
         outreach = OutreachList.objects.create(name="Under-heard", criteria={"area": 1})
         outreach.people.add(person)
+        message = Message.objects.create(
+            key=f"test:{person.pk}",
+            kind="invitation",
+            person=person,
+            channel="text",
+            to="+447700900123",
+            subject="Invitation",
+            body="Can you come? Reply YES or NO.",
+        )
+        ContactPreference.objects.create(person=person, channels=["text", "letter"])
+        InboundText.objects.create(
+            provider_id=f"in-{person.pk}",
+            from_number="+447700900123",
+            body="YES",
+            received_at=now,
+            person=person,
+            message=message,
+            status="matched",
+        )
         RewardChoice.objects.create(person=person, form="voucher", voucher_kind="Shop")
         ExpenseClaim.objects.create(
             person=person, project=project, kind="travel", incurred_on=today, amount=Decimal("4.20")

@@ -364,3 +364,42 @@ def test_two_runs_at_the_same_moment_remove_each_record_once():
     assert not Interest.objects.exists()
     assert sum(r.count for done in results for r in done) == 50
     assert AuditEntry.objects.filter(action=AUDIT_ACTION).count() == 50
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages
+
+
+def test_messages_and_texts_go_a_year_after_but_not_while_waiting(users):
+    from coproduce.messaging.models import InboundText, Message
+
+    person = Person.objects.create(first_name="Mo", contact_consent=True)
+
+    def message(key: str, status: str) -> Message:
+        return Message.objects.create(
+            key=key, kind="invitation", person=person, channel="text", status=status, body="Hi"
+        )
+
+    sent, waiting = message("old-sent", "delivered"), message("old-queued", "to_print")
+    recent = message("recent", "delivered")
+    Message.objects.filter(pk__in=[sent.pk, waiting.pk]).update(created_at=at(dt.date(2025, 1, 1)))
+    Message.objects.filter(pk=recent.pk).update(created_at=at(dt.date(2026, 6, 1)))
+    read = InboundText.objects.create(
+        provider_id="a",
+        from_number="+447700900123",
+        body="YES",
+        received_at=at(dt.date(2025, 1, 1)),
+        status="matched",
+    )
+    InboundText.objects.create(
+        provider_id="b",
+        from_number="+447700900123",
+        body="??",
+        received_at=at(dt.date(2025, 1, 1)),
+        status="waiting",
+    )
+    today = dt.date(2026, 12, 4)
+    assert planned(today) == {"messaging.message": {sent.pk}, "messaging.inboundtext": {read.pk}}
+    retention_apply(today=today)
+    assert set(Message.objects.values_list("key", flat=True)) == {"old-queued", "recent"}
+    assert list(InboundText.objects.values_list("provider_id", flat=True)) == ["b"]
