@@ -39,7 +39,8 @@ FORBIDDEN = "refused (403)"
 NOT_FOUND = "not found (404)"
 NOT_ALLOWED = "method not allowed (405)"
 REDIRECT = "sent elsewhere (302)"
-REFUSALS = {LOGIN, FORBIDDEN, NOT_FOUND}
+UNAUTHORIZED = "not signed (401)"  # a machine's callback without its bearer token
+REFUSALS = {LOGIN, FORBIDDEN, NOT_FOUND, UNAUTHORIZED}
 
 ANONYMOUS = "anonymous"
 EVERYONE_SIGNED_IN = frozenset(PERSONAS)
@@ -195,6 +196,11 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     "diversity:quick_answer_public": PUBLIC,  # the secret token in the URL is the key
     # Messages.
     "messaging:unsubscribe": PUBLIC,  # the signed token in the URL is the key
+    # Notify's callbacks: the bearer token is the key, whoever is signed in.
+    "messaging:notify_status": post_only(only(others=UNAUTHORIZED, anonymous=UNAUTHORIZED)),
+    "messaging:notify_inbound": post_only(only(others=UNAUTHORIZED, anonymous=UNAUTHORIZED)),
+    "messaging:inbound": COORDINATOR_AND_ADMIN,
+    "messaging:inbound_resolve": COORDINATOR_AND_ADMIN,
     # Promises.
     "promises:list": SIGNED_IN,
     "promises:public_latest": only(others=REDIRECT, anonymous=REDIRECT),
@@ -341,7 +347,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     # Hundreds of deliberate 403s and 404s: do not format a traceback for each.
     quiet.setLevel(logging.ERROR)
     media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, NOTIFY_CALLBACK_TOKEN="callback-token-for-tests"),
+    ):
         with transaction.atomic():
             made = build_world()
             # Sign each persona in once: every test reuses the session cookie.
@@ -373,7 +382,8 @@ def _answer(response) -> str:
     code = response.status_code
     if code == 302:
         return LOGIN if response["Location"].startswith(reverse("accounts:login")) else REDIRECT
-    return {200: OK, 403: FORBIDDEN, 404: NOT_FOUND, 405: NOT_ALLOWED}.get(code, str(code))
+    answers = {200: OK, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND, 405: NOT_ALLOWED}
+    return answers.get(code, str(code))
 
 
 def _expected_get(name: str, persona: str) -> str:

@@ -175,6 +175,12 @@ def can_send_quick_questions(user: Visitor | None) -> bool:
     return _role(user) == Role.COORDINATOR
 
 
+# Messages: texts that came back in and could not be read wait for the coordinator or admin
+# support, who take replies by phone and post too.
+def can_handle_replies(user: Visitor | None) -> bool:
+    return _role(user) in {Role.COORDINATOR, Role.ADMIN_SUPPORT}
+
+
 # Rewards: the coordinator reviews, finance approves and pays; each person sees their own.
 def can_manage_rewards(user: Visitor | None) -> bool:
     return _role(user) == Role.COORDINATOR

@@ -46,6 +46,8 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Venues", reverse("meetings:venue_list")))
     if roles.can_triage_interest(user):
         items.append(("New sign-ups", reverse("people:interest_list")))
+    if roles.can_handle_replies(user):
+        items.append(("Texts received", reverse("messaging:inbound")))
     if roles.can_import_people(user):
         items.append(("Import people", reverse("people:import")))
     if roles.can_manage_data_requests(user):

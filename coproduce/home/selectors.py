@@ -27,6 +27,7 @@ from coproduce.meetings.models import (
     SessionChannel,
     SessionStatus,
 )
+from coproduce.messaging import selectors as messaging
 from coproduce.people.models import Interest, InterestStatus, Person
 from coproduce.promises.models import Proposal, ProposalStatus, SetStatus
 from coproduce.rewards import selectors as rewards
@@ -254,8 +255,16 @@ def _rewards_to_approve(user: Any) -> Need | None:
     return Need(count, "reward to approve", "rewards to approve", reverse("rewards:home"))
 
 
+def _texts_to_read(user: Any) -> Need | None:
+    if not roles.can_handle_replies(user):
+        return None
+    count = messaging.waiting_texts().count()
+    return Need(count, "text to read", "texts to read", reverse("messaging:inbound"))
+
+
 STAFF_NEEDS = (
     _signups,
+    _texts_to_read,
     _replies_to_record,
     _rooms_not_booked,
     _rewards_to_check,

@@ -14,6 +14,8 @@ TemporaryFailure (try again later) or PermanentFailure (fall back to the next ch
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 
 from django.conf import settings
@@ -21,7 +23,10 @@ from django.core.mail import EmailMessage
 
 from coproduce.messaging.models import Channel, Message, Status
 
+log = logging.getLogger(__name__)
+
 OUTBOX = "outbox"
+NOTIFY_TIMEOUT = 10  # seconds: a worker waits no longer for Notify; the message is retried
 
 
 class TemporaryFailure(Exception):
@@ -79,28 +84,58 @@ def send_email(message: Message) -> Sent:
     return email.extra_headers.get("Message-ID", ""), Status.SENT
 
 
+_clients = threading.local()
+
+
 def _notify_client():  # type: ignore[no-untyped-def]
+    """One Notify client per thread and key: it keeps its HTTP connection open between messages
+    (the client is not thread-safe, so threads never share one)."""
     from notifications_python_client.notifications import NotificationsAPIClient
 
-    return NotificationsAPIClient(settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL)
+    wanted = (settings.NOTIFY_API_KEY, settings.NOTIFY_BASE_URL)
+    if getattr(_clients, "key", None) != wanted:
+        _clients.client = NotificationsAPIClient(
+            settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=NOTIFY_TIMEOUT
+        )
+        _clients.key = wanted
+    return _clients.client
+
+
+def _notify_reason(exc: Exception) -> str:
+    """Notify's own words: its error JSON is {"errors": [{"error": ..., "message": ...}]}; an
+    answer that is not JSON (a proxy's error page) leaves the client's plain message."""
+    found = getattr(exc, "message", None)
+    if isinstance(found, list):
+        words = "; ".join(str(m.get("message", "")) for m in found if isinstance(m, dict))
+        if words:
+            return words
+    return str(found or exc)
 
 
 def _notify_call(call: Callable[[], dict]) -> str:
-    from notifications_python_client.errors import HTTPError
+    from notifications_python_client.errors import HTTPError, InvalidResponse
 
     try:
         response = call()
+    except InvalidResponse as exc:
+        # A success with no JSON (a proxy in the way): try again later rather than guess.
+        raise TemporaryFailure(f"Notify's answer could not be read: {exc}") from exc
     except HTTPError as exc:
         status = getattr(exc, "status_code", 0) or 0
-        reason = "; ".join(m.get("message", "") for m in getattr(exc, "message", []) or []) or str(
-            exc
-        )
+        reason = _notify_reason(exc)
         if status == 429 or status >= 500:
             raise TemporaryFailure(f"Notify answered {status}: {reason}") from exc
+        if status in (401, 403):
+            # Our key or clock, not the person's number: no reason to give up on the channel yet.
+            log.error("Notify refused our API key (%s): %s. Check NOTIFY_API_KEY.", status, reason)
+            raise TemporaryFailure(f"Notify refused our API key ({status}): {reason}") from exc
         raise PermanentFailure(f"Notify refused it ({status}): {reason}") from exc
     except OSError as exc:
         raise TemporaryFailure(f"Notify could not be reached: {exc}") from exc
-    return str(response["id"])
+    try:
+        return str(response["id"])
+    except (KeyError, TypeError) as exc:
+        raise TemporaryFailure("Notify's answer had no notification id.") from exc
 
 
 def send_text(message: Message) -> Sent:

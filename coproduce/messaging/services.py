@@ -10,17 +10,30 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template import Engine
 from django.utils import timezone
 
 from coproduce.core.audit import audit_record
-from coproduce.messaging import channels, kinds, references
-from coproduce.messaging.models import Channel, ContactPreference, Message, Status
+from coproduce.core.text import multiline, single_line
+from coproduce.messaging import channels, inbound, kinds, references, selectors
+from coproduce.messaging.models import (
+    Channel,
+    ContactPreference,
+    InboundStatus,
+    InboundText,
+    Message,
+    Status,
+)
 from coproduce.messaging.senders import SENDERS, PermanentFailure, TemporaryFailure
+from coproduce.people.models import Person
 from coproduce.people.selectors import usable
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from coproduce.accounts.models import User
     from coproduce.people.models import Person
 
@@ -214,6 +227,11 @@ def deliver(message_id: int, *, now: dt.datetime | None = None) -> str:
             )
         if message.send_after and message.send_after > now:
             return message.status
+        stopped = _stopped_since_queued(message)
+        if stopped:
+            # A STOP or an unsubscribe that came in while this waited (quiet hours, a retry).
+            _fall_back(message, Status.NOT_SENT, stopped, now=now)
+            return message.status
         message.attempts += 1
         try:
             provider_id, status = SENDERS[message.channel](message)
@@ -238,6 +256,22 @@ def deliver(message_id: int, *, now: dt.datetime | None = None) -> str:
             message.sent_at = now
         message.save(update_fields=["attempts", "provider_id", "status", "failure", "sent_at"])
         return message.status
+
+
+def _stopped_since_queued(message: Message) -> str:
+    """Why this message may no longer go on its channel, or ""."""
+    if message.channel not in (Channel.TEXT, Channel.EMAIL):
+        return ""
+    preference = channels.preference_of(message.person)
+    if preference is None:
+        return ""
+    if message.channel == Channel.TEXT and preference.text_opted_out_at:
+        return "The person asked us to stop texts before this one went."
+    if message.channel == Channel.EMAIL and preference.email_opted_out_at:
+        return "The person unsubscribed from emails before this one went."
+    if message.channel == Channel.EMAIL and preference.email_bounced_at:
+        return "Emails to this person bounced before this one went."
+    return ""
 
 
 def deliver_due(*, now: dt.datetime | None = None, limit: int | None = None) -> int:
@@ -371,3 +405,224 @@ def record_reply(
         done = spec.reply.record(message, code, actor)
         Message.objects.filter(pk=message.pk).update(replied_at=now or timezone.now())
     return done
+
+
+# --- texts coming back in -----------------------------------------------------------------------
+def _options(message: Message) -> list[tuple[str, str]]:
+    reply = kinds.get(message.kind).reply
+    return reply.options(message) if reply else []
+
+
+def inbound_text_receive(
+    *,
+    provider_id: str,
+    from_number: str,
+    body: str,
+    received_at: dt.datetime,
+    now: dt.datetime | None = None,
+) -> InboundText:
+    """Take in a text message a person sent us: stored first (once per provider id, however
+    often it arrives), then read. A STOP stops texts; an answer to a text we sent is recorded;
+    anything else waits for a person (status "waiting", with the reason). Never lost: a text that
+    cannot be read, even because of a fault of ours, waits in the queue."""
+    now = now or timezone.now()
+    existing = InboundText.objects.filter(provider_id=provider_id).first()
+    if existing is not None:
+        return existing
+    number = inbound.sender_number(from_number)
+    try:
+        with transaction.atomic():
+            text = InboundText.objects.create(
+                provider_id=provider_id,
+                from_number=(number or single_line(from_number))[:30],
+                body=multiline(body),
+                received_at=received_at,
+                status=InboundStatus.WAITING,
+                outcome="Received, not read yet.",
+            )
+    except IntegrityError:
+        # The same text at the same moment (Notify retrying): the other request reads it.
+        return InboundText.objects.get(provider_id=provider_id)
+    try:
+        with transaction.atomic():
+            _read_text(text, number, now=now)
+    except Exception:
+        log.exception("Could not read received text %s; it waits for a person", text.pk)
+        InboundText.objects.filter(pk=text.pk).update(
+            status=InboundStatus.WAITING,
+            outcome="Something went wrong reading this text: please read it and deal with it.",
+        )
+        text.refresh_from_db()
+    return text
+
+
+def _read_text(text: InboundText, number: str, *, now: dt.datetime) -> None:
+    texted = Message.objects.filter(channel=Channel.TEXT, to=number) if number else None
+    text.status = InboundStatus.WAITING
+    if texted is None:
+        text.outcome = "The number it came from could not be read."
+    elif inbound.is_stop(text.body):
+        _stop_texts(text, texted)
+    else:
+        _read_answer(text, texted, now=now)
+    text.outcome = text.outcome[:300]
+    text.save(update_fields=["status", "outcome", "person", "message"])
+
+
+def _stop_texts(text: InboundText, texted: QuerySet[Message]) -> None:
+    recent = texted.order_by("-created_at", "-pk").values_list("person_id", flat=True)[:200]
+    person_ids = list(dict.fromkeys(recent))
+    people = list(Person.objects.filter(pk__in=person_ids))
+    if not people:
+        text.outcome = (
+            "STOP from a number we have never texted, so we cannot tell whose it is. "
+            "Find the person and stop texts on their record."
+        )
+        return
+    text.person = next(p for p in people if p.pk == person_ids[0])
+    how = f"replied STOP by text on {_day(text.received_at)}"
+    changed = sum(opt_out(person=person, channel=Channel.TEXT, how=how) for person in people)
+    text.status = InboundStatus.MATCHED
+    who = "1 person" if len(people) == 1 else f"{len(people)} people"
+    text.outcome = (
+        f"Texts stopped ({who} at this number)."
+        if changed
+        else f"Texts were already stopped ({who} at this number)."
+    )
+
+
+def _read_answer(text: InboundText, texted: QuerySet[Message], *, now: dt.datetime) -> None:
+    candidates = list(
+        texted.filter(
+            kind__in=selectors.reply_kinds(),
+            status__in=(Status.SENT, Status.DELIVERED),
+            sent_at__gte=now - selectors.REPLY_WINDOW,
+        )
+        .select_related("person")
+        .order_by("-sent_at", "-pk")[:20]
+    )
+    if not candidates:
+        latest = texted.order_by("-created_at", "-pk").select_related("person").first()
+        text.person = latest.person if latest else None
+        text.outcome = (
+            "We have not texted this number anything to reply to in the last 30 days, "
+            "so we cannot tell what this answers."
+            if latest
+            else "We do not know this number: we have never texted it."
+        )
+        return
+    # Answers go to the messages still waiting for one; with none waiting, the latest message
+    # (a person changing their mind).
+    pool = [m for m in candidates if m.replied_at is None] or candidates[:1]
+    text.person = pool[0].person
+    fits = [(m, code) for m in pool if (code := inbound.read_answer(text.body, _options(m)))]
+    if len(fits) > 1:
+        labels = ", ".join(sorted({m.get_kind_display().lower() for m, _ in fits}))
+        text.outcome = f"This could answer more than one message ({labels}): choose which."
+        return
+    if not fits:
+        if len(pool) == 1:
+            message = pool[0]
+            text.message = message
+            choices = inbound.choices_in_words(_options(message))
+            text.outcome = (
+                f"We could not read this as one of the choices ({choices}) on the "
+                f"{message.get_kind_display().lower()} texted on {_day(message.sent_at)}."
+            )
+        else:
+            text.outcome = "We could not read this as a choice on any message waiting for a reply."
+        return
+    message, code = fits[0]
+    text.message = message
+    try:
+        text.outcome = record_reply(message=message, code=code, now=now)
+    except ValueError as exc:
+        text.outcome = f"The answer could not be recorded: {exc}"
+        return
+    text.status = InboundStatus.MATCHED
+
+
+def _day(when: dt.datetime | None) -> str:
+    if when is None:
+        return "an unknown day"
+    local = timezone.localtime(when)
+    return f"{local.day} {local:%B %Y}"
+
+
+def _locked_waiting_text(text: InboundText) -> InboundText:
+    locked = InboundText.objects.select_for_update().get(pk=text.pk)
+    if locked.status != InboundStatus.WAITING:
+        raise ValidationError("Someone has already dealt with this text.")
+    return locked
+
+
+def inbound_text_answer(
+    *,
+    text: InboundText,
+    message_id: int,
+    code: str,
+    actor: User,
+    request: HttpRequest | None = None,
+    now: dt.datetime | None = None,
+) -> str:
+    """Staff read a waiting text as an answer to one of the person's messages and record it on
+    their behalf. Returns what was recorded; ValidationError with a plain message if it cannot
+    be."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_waiting_text(text)
+        message = (
+            selectors.answerable_messages([locked.person_id] if locked.person_id else [], now=now)
+            .filter(pk=message_id)
+            .first()
+        )
+        if message is None:
+            raise ValidationError("Choose one of this person's messages that take an answer.")
+        try:
+            done = record_reply(message=message, code=code, actor=actor, now=now)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+        locked.status = InboundStatus.RESOLVED
+        locked.message = message
+        locked.outcome = f"Answer recorded by staff: {done}"[:300]
+        locked.resolved_by = actor
+        locked.resolved_at = now
+        locked.save(update_fields=["status", "message", "outcome", "resolved_by", "resolved_at"])
+        audit_record(
+            action="messages.text_answered",
+            actor=actor,
+            obj=locked.person,
+            request=request,
+            summary=f"Recorded text {locked.pk} as the answer to message {message.pk}",
+        )
+    text.refresh_from_db()
+    return done
+
+
+def inbound_text_close(
+    *,
+    text: InboundText,
+    note: str,
+    actor: User,
+    request: HttpRequest | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Staff dealt with a waiting text some other way (rang back, updated a record): a note."""
+    note = single_line(note)
+    if not note:
+        raise ValidationError("Say what you did about this text.")
+    with transaction.atomic():
+        locked = _locked_waiting_text(text)
+        locked.status = InboundStatus.RESOLVED
+        locked.outcome = f"Dealt with by staff: {note}"[:300]
+        locked.resolved_by = actor
+        locked.resolved_at = now or timezone.now()
+        locked.save(update_fields=["status", "outcome", "resolved_by", "resolved_at"])
+        audit_record(
+            action="messages.text_dealt_with",
+            actor=actor,
+            obj=locked.person if locked.person_id else locked,
+            request=request,
+            summary=f"Marked text {locked.pk} as dealt with",
+        )
+    text.refresh_from_db()

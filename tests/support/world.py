@@ -35,6 +35,7 @@ from coproduce.evaluation.models import (
     Theme,
 )
 from coproduce.meetings.models import CalendarFeed, Invitation, Meeting, Room, SessionStaff, Venue
+from coproduce.messaging.models import InboundStatus, InboundText
 from coproduce.people import tasks as people_tasks
 from coproduce.people.models import Area, Interest, Person
 from coproduce.privacy.models import DataRequest
@@ -330,6 +331,16 @@ def build_world() -> dict[str, Any]:
         received_on=dt.date(YEAR, 1, 6),
         due_on=dt.date(YEAR, 2, 6),
         opened_by=users["dora"],
+    )
+
+    # A text from a number we do not know, waiting for a person to read it.
+    w["inbound_text"] = InboundText.objects.create(
+        provider_id="00000000-0000-4000-8000-000000000016",
+        from_number="+447700900999",
+        body="Who is this?",
+        received_at=timezone.now(),
+        status=InboundStatus.WAITING,
+        outcome="We do not know this number: we have never texted it.",
     )
 
     # A password-reset link for alice.
