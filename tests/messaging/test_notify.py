@@ -162,12 +162,16 @@ def test_the_server_refuses_a_request_without_a_good_token(notify):
     body = SMS | {"template_id": notify.sms_template_id}
     now = int(timezone.now().timestamp())
     assert _post(notify, None, body).status_code == 401
-    wrong = jwt.encode({"iss": notify.service_id, "iat": now}, "not the secret, but just as long as one", "HS256")
+    wrong = jwt.encode(
+        {"iss": notify.service_id, "iat": now}, "not the secret, but just as long as one", "HS256"
+    )
     answer = _post(notify, wrong, body)
     assert answer.status_code == 403
     assert answer.json() == {
         "status_code": 403,
-        "errors": [{"error": "AuthError", "message": "Invalid token: signature, api token not found"}],
+        "errors": [
+            {"error": "AuthError", "message": "Invalid token: signature, api token not found"}
+        ],
     }
     stale = jwt.encode({"iss": notify.service_id, "iat": now - 31}, notify.secret, "HS256")
     assert _post(notify, stale, body).json()["errors"][0]["message"] == (
