@@ -18,6 +18,7 @@ from coproduce.meetings.models import (
     SessionStatus,
     SupportRole,
 )
+from coproduce.messaging.models import InboundText
 from coproduce.people.models import Interest, Person
 from coproduce.privacy.models import DataRequest, RequestKind
 from coproduce.projects.models import Project, ProjectMember
@@ -108,6 +109,15 @@ def queues(users, project):
     Interest.objects.create(name="New One")
     Interest.objects.create(name="New Two")
     Interest.objects.create(name="Done Already", status="confirmed")
+    # Texts that came in: two wait for a person, one was dealt with.
+    for n, status in enumerate(["waiting", "waiting", "resolved"]):
+        InboundText.objects.create(
+            provider_id=f"text-{n}",
+            from_number="+447700900999",
+            body="Who is this?",
+            received_at=timezone.now(),
+            status=status,
+        )
 
     offline = Person.objects.create(first_name="Pat", last_name="Post")
     alice = Person.objects.get(user=users["alice"])
