@@ -510,3 +510,36 @@ def test_the_queue_is_on_the_home_page_and_in_the_menu(db, login):
     assert reverse("messaging:inbound").encode() in response.content
     fiona = login("fiona").get(reverse("home:home"))
     assert reverse("messaging:inbound").encode() not in fiona.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_text_at_the_same_moment_is_taken_in_once(settings, replies):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite's test database is one connection; PostgreSQL runs this")
+    settings.NOTIFY_API_KEY = ""
+    texted(ada())
+    results, barrier = [], threading.Barrier(4)
+
+    def go():
+        barrier.wait()
+        try:
+            results.append(
+                services.inbound_text_receive(
+                    provider_id="same-text",
+                    from_number="447700900123",
+                    body="yes",
+                    received_at=timezone.now(),
+                ).pk
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=go) for _ in range(4)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert len(set(results)) == 1 and InboundText.objects.count() == 1
+    assert [code for _, code, _ in replies] == ["yes"]

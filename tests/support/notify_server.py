@@ -412,6 +412,7 @@ def _error(status: int, error: str, message: str) -> tuple[int, dict[str, Any]]:
 class _Handler(BaseHTTPRequestHandler):
     notify: NotifyServer
     protocol_version = "HTTP/1.1"  # keep-alive, as the client's requests.Session expects
+    disable_nagle_algorithm = True  # headers and body go at once, with no 40 ms delayed-ACK wait
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base's name)
         pass  # quiet: tests read `requests`, not a log
@@ -451,3 +452,28 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+def main() -> None:
+    """Run on its own (the texts benchmark): prints one JSON line with the base URL, API key
+    and text template id, then serves until its standard input is closed."""
+    import sys
+
+    server = NotifyServer().start()
+    server.record = False
+    print(
+        json.dumps(
+            {
+                "base_url": server.base_url,
+                "api_key": server.api_key,
+                "sms_template_id": server.sms_template_id,
+            }
+        ),
+        flush=True,
+    )
+    sys.stdin.read()
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()
