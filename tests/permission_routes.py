@@ -87,6 +87,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "diversity:quick_answer_on_behalf": pk("recipient"),
     "diversity:quick_answer_public": lambda w: {"token": w["recipient"].token},
     "messaging:unsubscribe": lambda w: {"token": unsubscribe_token(w["alice_person"])},
+    "messaging:letter_pack": pk("letter_pack"),
     "promises:set": pk("promise_set"),
     "promises:propose": pk("promise_set"),
     "promises:rank": pk("promise_set"),

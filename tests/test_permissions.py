@@ -195,6 +195,10 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     "diversity:quick_answer_public": PUBLIC,  # the secret token in the URL is the key
     # Messages.
     "messaging:unsubscribe": PUBLIC,  # the signed token in the URL is the key
+    "messaging:letters": COORDINATOR_AND_ADMIN,
+    "messaging:letters_print": post_only(COORDINATOR_AND_ADMIN, get_anonymous=LOGIN),
+    "messaging:letter_pack": COORDINATOR_AND_ADMIN,
+    "messaging:reply_slips": COORDINATOR_AND_ADMIN,
     # Promises.
     "promises:list": SIGNED_IN,
     "promises:public_latest": only(others=REDIRECT, anonymous=REDIRECT),

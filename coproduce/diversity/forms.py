@@ -148,33 +148,6 @@ class DashboardFilterForm(forms.Form):
         assert isinstance(project, forms.ModelChoiceField)
         project.queryset = Project.objects.order_by("title")
 
-    def clean_choices(self) -> list[str]:
-        lines = [" ".join(line.split()) for line in self.cleaned_data["choices"].splitlines()]
-        choices = [line for line in lines if line]
-        if not choices:
-            return []
-        if not 2 <= len(choices) <= MAX_CHOICES:
-            raise forms.ValidationError(f"Give between 2 and {MAX_CHOICES} answers, one a line.")
-        if any(";" in choice for choice in choices):
-            raise forms.ValidationError("Leave semicolons out of the answers.")
-        if any(len(choice) > 80 for choice in choices):
-            raise forms.ValidationError("Keep each answer under 80 characters.")
-        if len({c.lower() for c in choices}) < len(choices):
-            raise forms.ValidationError("Each answer must be different.")
-        return choices
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("choices") and (data.get("question_2") or data.get("question_3")):
-            self.add_error(
-                "choices",
-                "A question with answers to choose from is asked on its own: leave questions 2 "
-                "and 3 empty, or ask them another time.",
-            )
-        if data.get("several") and not data.get("choices"):
-            self.add_error("several", "Give the answers to choose from first.")
-        return data
-
 
 def _outreach_group_choices() -> list[tuple[str, str]]:
     choices = [("", "Anyone")]
@@ -276,6 +249,33 @@ class QuickQuestionForm(forms.Form):
         project = self.fields["project"]
         assert isinstance(project, forms.ModelChoiceField)
         project.queryset = Project.objects.order_by("title")
+
+    def clean_choices(self) -> list[str]:
+        lines = [" ".join(line.split()) for line in self.cleaned_data["choices"].splitlines()]
+        choices = [line for line in lines if line]
+        if not choices:
+            return []
+        if not 2 <= len(choices) <= MAX_CHOICES:
+            raise forms.ValidationError(f"Give between 2 and {MAX_CHOICES} answers, one a line.")
+        if any(";" in choice for choice in choices):
+            raise forms.ValidationError("Leave semicolons out of the answers.")
+        if any(len(choice) > 80 for choice in choices):
+            raise forms.ValidationError("Keep each answer under 80 characters.")
+        if len({c.lower() for c in choices}) < len(choices):
+            raise forms.ValidationError("Each answer must be different.")
+        return choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("choices") and (data.get("question_2") or data.get("question_3")):
+            self.add_error(
+                "choices",
+                "A question with answers to choose from is asked on its own: leave questions 2 "
+                "and 3 empty, or ask them another time.",
+            )
+        if data.get("several") and not data.get("choices"):
+            self.add_error("several", "Give the answers to choose from first.")
+        return data
 
 
 class AnswerForm(forms.Form):

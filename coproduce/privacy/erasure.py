@@ -223,6 +223,21 @@ RULES: dict[str, Rule] = {
         PSEUDONYM, "Time they gave outside sessions", "Hours and paid rewards depend on them."
     ),
     "meetings.timegiven.recorded_by": Rule(OTHERS, "Time they recorded", STAFF_ACTION),
+    "messaging.contactpreference.person": Rule(
+        DELETED, "How they like to be contacted", "It holds their choices and supporter.", _delete
+    ),
+    "messaging.inboundtext.person": Rule(
+        DELETED, "Text messages they sent us", "They hold their number and words.", _delete
+    ),
+    "messaging.inboundtext.resolved_by": Rule(OTHERS, "Texts they dealt with", STAFF_ACTION),
+    "messaging.letterpack.printed_by": Rule(OTHERS, "Letter packs they printed", STAFF_ACTION),
+    "messaging.message.person": Rule(
+        DELETED,
+        "Messages we sent them (emails, texts, letters, calls to make)",
+        "They hold their contact details and address.",
+        _delete,
+    ),
+    "messaging.message.sent_by": Rule(OTHERS, "Messages they sent", STAFF_ACTION),
     "people.interest.decided_by": Rule(OTHERS, "Sign-ups they decided on", STAFF_ACTION),
     "people.interest.person": Rule(
         DELETED,
