@@ -6,12 +6,13 @@ four answers to choose from, and one letter each with its reply slip, through th
 (`messaging.services.render`), waiting to print. Then times `letters.letter_pack` writing them
 all into one PDF, reading the letters from the database a chunk at a time.
 
-Peak memory is the largest resident set of this process and of the worker processes that lay
-letters out (getrusage RUSAGE_SELF and RUSAGE_CHILDREN), measured in a fresh process per run.
+Peak memory is the largest resident set of the process that makes the pack (getrusage
+RUSAGE_SELF), measured in a fresh process that does nothing else.
 
-    .venv/bin/python benchmarks/bench_letters.py [--letters 10000] [--workers N] [--out FILE]
+    .venv/bin/python benchmarks/bench_letters.py [--letters 10000] [--full] [--out FILE]
 
-`--workers` defaults to the number of CPUs (at most 4); `--workers 1` lays out in this process.
+`--full` lays every letter out in full with WeasyPrint instead of stamping each person's lines
+on a shape laid out once (see coproduce/messaging/stamp.py): the slow way, for comparison.
 """
 
 from __future__ import annotations
@@ -134,27 +135,22 @@ def build(letters: int) -> None:
     Message.objects.bulk_create(rows)
 
 
-def run(workers: int, out: str) -> dict[str, object]:
+def run(full: bool, out: str) -> dict[str, object]:
     from coproduce.messaging import letters, selectors
 
     waiting = selectors.letters_waiting().order_by("pk")
     started = time.perf_counter()
-    pack = letters.letter_pack(waiting.iterator(chunk_size=1000), out, workers=workers)
+    pack = letters.letter_pack(waiting.iterator(chunk_size=1000), out, stamp=not full)
     seconds = time.perf_counter() - started
-    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    peak = self_mb + (children_mb * workers if workers > 1 else 0)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "letters": pack.letters,
         "pages": pack.pages,
-        "workers": workers,
+        "stamped": not full,
         "seconds": round(seconds, 1),
         "letters_per_second": round(pack.letters / seconds, 1),
         "pdf_mb": round(os.path.getsize(out) / 1024 / 1024, 1),
-        "peak_rss_mb_main": round(self_mb),
-        "peak_rss_mb_largest_worker": round(children_mb) if workers > 1 else None,
-        # Workers run side by side: the sum is the most the pack can hold at once.
-        "peak_rss_mb_total": round(peak),
+        "peak_rss_mb": round(peak),
         "target_seconds": TARGET_SECONDS,
         "target_mb": TARGET_MB,
         "meets_targets": seconds < TARGET_SECONDS and peak < TARGET_MB,
@@ -164,14 +160,14 @@ def run(workers: int, out: str) -> dict[str, object]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--letters", type=int, default=10_000)
-    parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4))
+    parser.add_argument("--full", action="store_true", help="lay every letter out in full")
     parser.add_argument("--out", default="")
     parser.add_argument("--database", default="", help=argparse.SUPPRESS)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:  # the child: only the pack, so its peak memory is the pack's own
         setup_django(args.database)
-        print(json.dumps(run(args.workers, args.out)))
+        print(json.dumps(run(args.full, args.out)))
         return 0
     tmp = tempfile.mkdtemp(prefix="coproduce-bench-letters-")
     database = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
@@ -187,8 +183,7 @@ def main() -> int:
             "--measure",
             "--database",
             database,
-            "--workers",
-            str(args.workers),
+            *(["--full"] if args.full else []),
             "--out",
             out,
         ],

@@ -1,5 +1,5 @@
-"""Laying out letters as PDF with WeasyPrint. No Django here: `letters.letter_pack` runs this in
-worker processes that never set Django up."""
+"""Laying letters out as PDF with WeasyPrint, from the HTML `letters.py` makes: the reply slip
+moved to the foot of its page, and where a shape's blank personal lines are (`stamp.py`)."""
 
 from __future__ import annotations
 
@@ -42,9 +42,63 @@ def slips_to_the_foot(document: Any) -> int:
 
 
 def pdf_from_html(html: str) -> bytes:
-    """Lay out and write one PDF (in this process, or in a worker of `letter_pack`)."""
+    """Lay out and write one PDF of one or more letters."""
     from weasyprint import HTML  # type: ignore[import-untyped]
 
     document = HTML(string=html).render()
     slips_to_the_foot(document)
     return document.write_pdf()  # type: ignore[no-any-return]
+
+
+def _text_in(box: Any, block: Any) -> tuple[Any, Any] | None:
+    """The first text box inside `box`, and the block its lines are laid out in."""
+    if type(box).__name__ == "BlockBox":
+        block = box
+    if type(box).__name__ == "TextBox":
+        return box, block
+    for child in getattr(box, "children", None) or ():
+        found = _text_in(child, block)
+        if found is not None:
+            return found
+    return None
+
+
+def _slots(box: Any, block: Any, found: dict[str, tuple[Any, Any]]) -> None:
+    if type(box).__name__ == "BlockBox":
+        block = box
+    element = getattr(box, "element", None)
+    name = element.get("data-slot") if element is not None else None
+    if name and name not in found:
+        text = _text_in(box, block)
+        if text is not None:
+            found[name] = text
+            return
+    for child in getattr(box, "children", None) or ():
+        _slots(child, block, found)
+
+
+def pdf_and_slots(html: str, make_slot: Any) -> tuple[bytes, dict[str, Any]]:
+    """Lay out one letter whose personal lines are blank placeholders (`data-slot`), and say
+    where each placeholder's text is: `make_slot(text_box, block, page, page_height_pt)`, the
+    block being the one whose width the text's lines have."""
+    from weasyprint import HTML
+
+    document = HTML(string=html).render()
+    slips_to_the_foot(document)
+    slots: dict[str, Any] = {}
+    for index, page in enumerate(document.pages):
+        found: dict[str, tuple[Any, Any]] = {}  # slot -> (text box, block)
+        _slots(page._page_box, None, found)
+        for margin in page._page_box.children:
+            # The line at the foot of each page (the person's name and reference).
+            if getattr(margin, "at_keyword", "") == "@bottom-left" and "footer" not in found:
+                text = _text_in(margin, margin)
+                if text is not None:
+                    found["footer"] = text
+        height = page.height * 0.75
+        for name, (text, block) in found.items():
+            if name not in slots:
+                slot = make_slot(text, block, index, height)
+                if slot is not None:
+                    slots[name] = slot
+    return document.write_pdf(), slots

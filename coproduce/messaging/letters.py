@@ -27,20 +27,18 @@ What a letter's slip asks comes from the kind's `Reply` (the options, whether se
 ticked) and two optional values in the message's context: "question" (printed above the tick
 boxes) and "write_in" (questions answered in words, each with lines to write on).
 
-Rendering cost is WeasyPrint's layout, about 20 to 30 ms a letter. `letter_pack` renders a pack
-in chunks and joins them with pypdf, so memory stays bounded however many letters there are, and
-can lay chunks out in several processes at once (`workers`).
+WeasyPrint takes 20 to 40 ms to lay a letter out. A pack (`letter_pack`) lays each shape of
+letter out once and stamps each person's lines on it (`stamp.py`): 10,000 letters take seconds,
+not minutes (benchmarks/bench_letters.py). Letters are read one at a time, so memory holds the
+joined PDF and little else.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
-from multiprocessing import get_context
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -57,20 +55,22 @@ if TYPE_CHECKING:
     from coproduce.messaging.models import Message
 
 ADDRESS_LINES = 7  # the most Notify (and a window) takes; the postcode is always the last
-CHUNK = 100  # letters laid out at once: bounds memory, keeps the per-document overhead small
+CHUNK = 100  # letters laid out in full at once, when they cannot be stamped
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+GREETING = re.compile(r"Dear [^,]{1,60},")
 
 
 @dataclass(frozen=True)
 class Letter:
-    """Everything printed on one letter, as plain values (it crosses to worker processes)."""
+    """Everything printed on one letter, as plain values."""
 
     address: tuple[str, ...]
     name: str
     date: str
     subject: str
     paragraphs: tuple[tuple[str, ...], ...]
+    greeting: str = ""  # "Dear Ada,": the body's first line, when it is one
     reference: str = ""
     large_print: bool = False
     slip: bool = False
@@ -109,6 +109,15 @@ def _paragraphs(body: str) -> tuple[tuple[str, ...], ...]:
     )
 
 
+def _greeting(
+    paragraphs: tuple[tuple[str, ...], ...],
+) -> tuple[str, tuple[tuple[str, ...], ...]]:
+    """("Dear Ada,", the rest) when the letter opens so; the greeting is personal in a pack."""
+    if paragraphs and len(paragraphs[0]) == 1 and GREETING.fullmatch(paragraphs[0][0]):
+        return paragraphs[0][0], paragraphs[1:]
+    return "", paragraphs
+
+
 def _date(when: dt.datetime) -> str:
     local = timezone.localtime(when)
     return f"{local.day} {local:%B %Y}"
@@ -131,12 +140,14 @@ def letter_for(message: Message, *, when: dt.datetime | None = None) -> Letter:
         several = reply.allows_several(message)
     context = message.context if isinstance(message.context, dict) else {}
     write_in = context.get("write_in") if slip else None
+    greeting, paragraphs = _greeting(_paragraphs(message.body))
     return Letter(
         address=_address(lines),
         name=name,
         date=_date(message.sent_at or when or timezone.now()),
         subject=_clean(message.subject),
-        paragraphs=_paragraphs(message.body),
+        paragraphs=paragraphs,
+        greeting=greeting,
         reference=references.shown(message.reference) if message.reference else "",
         large_print=message.large_print,
         slip=slip,
@@ -151,12 +162,14 @@ def _lines(setting: str) -> list[str]:
     return [part.strip() for part in setting.split("|") if part.strip()]
 
 
-def letters_html(letters: Sequence[Letter], *, title: str = "Letters") -> str:
+def letters_html(letters: Sequence[Letter], *, title: str = "Letters", blank: bool = False) -> str:
+    """The letters as one HTML document; `blank`: personal lines hidden (a pack's shape)."""
     return render_to_string(
         "messaging/letters/pack.html",
         {
             "letters": letters,
             "title": title,
+            "blank": blank,
             "organisation": settings.ORGANISATION_NAME,
             "return_address": _lines(settings.LETTER_RETURN_ADDRESS),
             "phone": settings.LETTER_PHONE,
@@ -171,66 +184,78 @@ def letter_pdf(message: Message) -> bytes:
     return pdf_from_html(letters_html([letter], title=letter.subject))
 
 
-def _chunks(letters: Iterable[Letter], size: int) -> Iterator[list[Letter]]:
-    batch: list[Letter] = []
-    for letter in letters:
-        batch.append(letter)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _blank(letter: Letter) -> Letter:
+    """The letter's shape: the same letter with placeholders for the personal lines."""
+    return replace(
+        letter,
+        address=("X",) * ADDRESS_LINES,
+        name="X",
+        reference="XXX-XXXX" if letter.reference else "",
+        greeting="Dear X," if letter.greeting else "",
+    )
 
 
-def _pdfs(htmls: Iterator[str], workers: int) -> Iterator[bytes]:
-    """Each HTML chunk as a PDF, in order; with `workers` > 1, that many at once."""
-    if workers <= 1:
-        for html in htmls:
-            yield pdf_from_html(html)
-        return
-    # "spawn": fresh processes that never share this one's database connections or threads.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        waiting: deque[Future[bytes]] = deque()
-        for html in htmls:
-            waiting.append(pool.submit(pdf_from_html, html))
-            if len(waiting) >= workers * 2:  # a bounded queue: memory stays flat
-                yield waiting.popleft().result()
-        while waiting:
-            yield waiting.popleft().result()
+def _personal(letter: Letter) -> tuple[dict[str, str], str]:
+    """The lines stamped on a letter's shape (slot -> text), and the line at its foot."""
+    lines = {f"address-{n}": line for n, line in enumerate(letter.address)}
+    lines |= {
+        "greeting": letter.greeting,
+        "name": letter.name if letter.slip else "",
+        "ref": letter.reference,
+        "code": letter.reference if letter.slip else "",
+    }
+    footer = letter.name + (f" · {letter.reference}" if letter.reference else "")
+    return lines, footer
 
 
 def letter_pack(
     messages: Iterable[Message],
     out: IO[bytes] | str | Path,
     *,
-    workers: int = 1,
     chunk: int = CHUNK,
     when: dt.datetime | None = None,
+    stamp: bool = True,
 ) -> Pack:
     """Write every letter in `messages` into ONE PDF at `out` (a path or a binary file), in order.
 
-    `messages` may be a queryset's `.iterator()`: letters are read, laid out and added a chunk at
-    a time, so memory does not grow with the pack beyond the joined PDF itself.
+    `messages` may be a queryset's `.iterator()`: letters are read and added one at a time, so
+    memory does not grow with the pack beyond the joined PDF itself. Each shape of letter is
+    laid out once and each person's lines stamped on it (`stamp.py`); a letter that cannot be
+    stamped (or every letter, with `stamp=False`) is laid out in full, `chunk` at a time.
     """
     from pypdf import PdfReader, PdfWriter
 
-    counted = 0
+    from coproduce.messaging import stamp as stamping
 
-    def letters() -> Iterator[Letter]:
-        nonlocal counted
-        for message in messages:
-            counted += 1
-            yield letter_for(message, when=when)
-
-    htmls = (letters_html(batch) for batch in _chunks(letters(), chunk))
+    stamp = stamp and stamping.available()
     writer = PdfWriter()
     writer.add_metadata({"/Title": "Letters to print", "/Author": settings.ORGANISATION_NAME})
-    for pdf in _pdfs(htmls, workers):
-        writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
+    stamper = stamping.Stamper(writer, lambda letter: letters_html([_blank(letter)], blank=True))
+    waiting: list[Letter] = []
+
+    def lay_out_waiting() -> None:
+        if waiting:
+            pdf = pdf_from_html(letters_html(waiting))
+            writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
+            waiting.clear()
+
+    count = 0
+    for message in messages:
+        letter = letter_for(message, when=when)
+        count += 1
+        if stamp:
+            lay_out_waiting()  # in order: the letters before this one go first
+            lines, footer = _personal(letter)
+            if stamper.add(_blank(letter), letter, lines, footer):
+                continue
+        waiting.append(letter)
+        if len(waiting) >= chunk:
+            lay_out_waiting()
+    lay_out_waiting()
     pages = len(writer.pages)
     if isinstance(out, str | Path):
         with open(out, "wb") as binary:
             writer.write(binary)
     else:
         writer.write(out)
-    return Pack(letters=counted, pages=pages)
+    return Pack(letters=count, pages=pages)

@@ -122,8 +122,9 @@ def test_a_quick_question_by_post_comes_back_on_reply_slips(
     codes = {}
     for text in texts:
         if "Reply slip" in text:
-            name = re.search(r"From (\w+) Post", text).group(1)
-            codes[name] = CODE.search(text.split("Reply slip", 1)[1]).group(0)
+            # The line at the foot of each letter: the person's name and the slip's reference.
+            name, code = re.search(r"(\w+) Post · (" + CODE.pattern + ")", text).groups()
+            codes[name] = code
     assert sorted(codes) == ["Amira", "Ben", "Chloe"]
     assert {m.status for m in letters.all()} == {Status.PRINTED}
     apage.reload()

@@ -158,11 +158,48 @@ def test_a_pack_is_one_pdf_with_every_letter_in_order(letters_waiting, tmp_path)
     assert names == ["Ada Lovelace1", "Ada Lovelace2", "Ada Lovelace3"]
 
 
-def test_a_pack_laid_out_by_two_worker_processes_is_the_same(letters_waiting):
-    one, two = io.BytesIO(), io.BytesIO()
-    letters.letter_pack(letters_waiting, one, chunk=1)
-    pack = letters.letter_pack(letters_waiting, two, chunk=1, workers=2)
-    first, second = PdfReader(one), PdfReader(two)
-    assert pack.pages == len(first.pages) == len(second.pages)
-    for a, b in zip(first.pages, second.pages, strict=True):
-        assert a.extract_text() == b.extract_text()
+def test_a_stamped_pack_puts_every_line_where_a_full_layout_does(question):
+    """Each shape laid out once with the personal lines stamped on gives the same pages as
+    laying every letter out in full: the same words, and the person's lines in the same places."""
+    messages = [
+        ask(question, poster(n, large_print=n == 2, address=address))
+        for n, address in enumerate(
+            ["Flat 1, 1 Oak Street", "2 Mill Lane, Hillside, Leeds", "Ty Gwyn, Ffordd Ŵyn"],
+            start=1,
+        )
+    ]
+    stamped, full = io.BytesIO(), io.BytesIO()
+    letters.letter_pack(messages, stamped)
+    letters.letter_pack(messages, full, stamp=False)
+    stamped_pdf, full_pdf = PdfReader(stamped), PdfReader(full)
+    assert len(stamped_pdf.pages) == len(full_pdf.pages) == 4
+    for page in stamped_pdf.pages:  # each page is the shape (a form) with lines stamped on
+        assert page.get_contents().get_data().startswith(b"q /CpPage Do Q")
+    for ours, theirs in zip(stamped_pdf.pages, full_pdf.pages, strict=True):
+        assert sorted(ours.extract_text().split()) == sorted(theirs.extract_text().split())
+        laid_out = text_items(theirs)
+        for x, y, size, text in text_items(ours):
+            if text == "From" or text.startswith("Ada Lovelace") and x > 20:
+                continue  # the slip's "From Ada" is one run laid out, two stamped
+            assert any(
+                t == text and abs(x - lx) < 0.3 and abs(y - ly) < 0.3 and abs(size - ls) < 0.1
+                for lx, ly, ls, t in laid_out
+            ), (text, x, y)
+
+
+def test_a_letter_that_cannot_be_stamped_is_laid_out_in_full_in_its_place(question):
+    names = [("Ada", "Lovelace"), ("سارة", "Khan"), ("Grace", "Hopper"), ("Ada", "X" * 90)]
+    messages = [
+        ask(question, poster(n, first_name=first, last_name=last))
+        for n, (first, last) in enumerate(names)
+    ]
+    out = io.BytesIO()
+    pack = letters.letter_pack(messages, out)
+    pdf = PdfReader(out)
+    assert pack.letters == 4 and len(pdf.pages) >= 4
+    stamped = [p.get_contents().get_data().startswith(b"q /CpPage") for p in pdf.pages]
+    # A right-to-left name (stamping would not shape it), and one too long for its line, are
+    # laid out in full (the long one over two pages, its name wrapping).
+    assert stamped[:3] == [True, False, True] and not any(stamped[3:])
+    texts = [p.extract_text() for p in pdf.pages]
+    assert "Lovelace" in texts[0] and "Khan" in texts[1] and "Hopper" in texts[2]
