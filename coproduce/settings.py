@@ -206,6 +206,14 @@ NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
 # The bearer token Notify sends with its delivery-status and received-text callbacks.
 NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
 LETTERS_BY_NOTIFY = envbool("LETTERS_BY_NOTIFY", "false")
+# Printed letters (coproduce/messaging/letters.py): the organisation's address at the top of
+# every letter, the phone number people may ring, and the address reply slips are posted back to
+# free of charge (a Royal Mail Freepost address). Lines are separated by "|".
+LETTER_RETURN_ADDRESS = os.environ.get(
+    "LETTER_RETURN_ADDRESS", "Involvement team|Riverside Homes|1 River Street|Northfield|NF1 2AB"
+)
+LETTER_PHONE = os.environ.get("LETTER_PHONE", "0113 496 0000")
+LETTER_REPLY_ADDRESS = os.environ.get("LETTER_REPLY_ADDRESS", "Freepost RIVERSIDE HOMES")
 
 TASKS = {
     "default": {

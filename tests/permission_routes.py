@@ -88,6 +88,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "diversity:quick_answer_public": lambda w: {"token": w["recipient"].token},
     "messaging:unsubscribe": lambda w: {"token": unsubscribe_token(w["alice_person"])},
     "messaging:inbound_resolve": pk("inbound_text"),
+    "messaging:letter_pack": pk("letter_pack"),
     "promises:set": pk("promise_set"),
     "promises:propose": pk("promise_set"),
     "promises:rank": pk("promise_set"),

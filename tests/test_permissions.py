@@ -201,6 +201,10 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     "messaging:notify_inbound": post_only(only(others=UNAUTHORIZED, anonymous=UNAUTHORIZED)),
     "messaging:inbound": COORDINATOR_AND_ADMIN,
     "messaging:inbound_resolve": COORDINATOR_AND_ADMIN,
+    "messaging:letters": COORDINATOR_AND_ADMIN,
+    "messaging:letters_print": post_only(COORDINATOR_AND_ADMIN, get_anonymous=LOGIN),
+    "messaging:letter_pack": COORDINATOR_AND_ADMIN,
+    "messaging:reply_slips": COORDINATOR_AND_ADMIN,
     # Promises.
     "promises:list": SIGNED_IN,
     "promises:public_latest": only(others=REDIRECT, anonymous=REDIRECT),

@@ -181,6 +181,15 @@ def can_handle_replies(user: Visitor | None) -> bool:
     return _role(user) in {Role.COORDINATOR, Role.ADMIN_SUPPORT}
 
 
+# Letters by post: printing the packs and typing in the reply slips that come back.
+def can_print_letters(user: Visitor | None) -> bool:
+    return _role(user) in {Role.COORDINATOR, Role.ADMIN_SUPPORT}
+
+
+def can_enter_reply_slips(user: Visitor | None) -> bool:
+    return _role(user) in {Role.COORDINATOR, Role.ADMIN_SUPPORT}
+
+
 # Rewards: the coordinator reviews, finance approves and pays; each person sees their own.
 def can_manage_rewards(user: Visitor | None) -> bool:
     return _role(user) == Role.COORDINATOR

@@ -6,6 +6,7 @@ class DiversityConfig(AppConfig):
     label = "diversity"
 
     def ready(self) -> None:
-        from coproduce.diversity import signals
+        from coproduce.diversity import replies, signals
 
         signals.connect()
+        replies.register()

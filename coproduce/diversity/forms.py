@@ -112,7 +112,11 @@ class EqualityForm(forms.ModelForm):
 class StaffEqualityForm(EqualityForm):
     recorded_via = forms.ChoiceField(
         label="How are you recording these answers with the person?",
-        choices=[c for c in RecordedVia.choices if c[0] != RecordedVia.SELF],
+        choices=[
+            c
+            for c in RecordedVia.choices
+            if c[0] in (RecordedVia.PHONE, RecordedVia.PAPER, RecordedVia.IN_PERSON)
+        ],
         widget=forms.RadioSelect,
     )
     consent_read_out = forms.BooleanField(
@@ -205,12 +209,25 @@ class PopulationCountForm(forms.ModelForm):
         return data
 
 
+MAX_CHOICES = 6
+
+
 class QuickQuestionForm(forms.Form):
     project: forms.ModelChoiceField[Project] = forms.ModelChoiceField(queryset=None)
     title = forms.CharField(label="What is it about?", max_length=200)
     question_1 = forms.CharField(label="Question 1", max_length=200)
     question_2 = forms.CharField(label="Question 2 (optional)", max_length=200, required=False)
     question_3 = forms.CharField(label="Question 3 (optional)", max_length=200, required=False)
+    choices = forms.CharField(
+        label="Answers to choose from (optional)",
+        help_text="One answer on each line, 2 to 6 of them, for a single question. People "
+        "then tick a box on a paper reply slip, text back a number, or choose online. Leave it "
+        "empty for answers in people's own words.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=600,
+    )
+    several = forms.BooleanField(label="People may choose more than one answer", required=False)
     sample_size = forms.IntegerField(
         label="How many people to ask", min_value=1, max_value=2000, initial=30
     )
@@ -233,14 +250,59 @@ class QuickQuestionForm(forms.Form):
         assert isinstance(project, forms.ModelChoiceField)
         project.queryset = Project.objects.order_by("title")
 
+    def clean_choices(self) -> list[str]:
+        lines = [" ".join(line.split()) for line in self.cleaned_data["choices"].splitlines()]
+        choices = [line for line in lines if line]
+        if not choices:
+            return []
+        if not 2 <= len(choices) <= MAX_CHOICES:
+            raise forms.ValidationError(f"Give between 2 and {MAX_CHOICES} answers, one a line.")
+        if any(";" in choice for choice in choices):
+            raise forms.ValidationError("Leave semicolons out of the answers.")
+        if any(len(choice) > 80 for choice in choices):
+            raise forms.ValidationError("Keep each answer under 80 characters.")
+        if len({c.lower() for c in choices}) < len(choices):
+            raise forms.ValidationError("Each answer must be different.")
+        return choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("choices") and (data.get("question_2") or data.get("question_3")):
+            self.add_error(
+                "choices",
+                "A question with answers to choose from is asked on its own: leave questions 2 "
+                "and 3 empty, or ask them another time.",
+            )
+        if data.get("several") and not data.get("choices"):
+            self.add_error("several", "Give the answers to choose from first.")
+        return data
+
 
 class AnswerForm(forms.Form):
     answer_1 = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     answer_2 = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     answer_3 = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args: Any, questions: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        questions: list[str],
+        choices: list[str] | None = None,
+        several: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.chooses = bool(choices)
+        if choices:
+            # One question with answers to choose from: buttons, the same as the boxes on paper.
+            options = [(label, label) for label in choices]
+            self.fields["answer_1"] = (
+                forms.MultipleChoiceField(
+                    choices=options, widget=forms.CheckboxSelectMultiple, required=False
+                )
+                if several
+                else forms.ChoiceField(choices=options, widget=forms.RadioSelect, required=False)
+            )
         for index in (1, 2, 3):
             name = f"answer_{index}"
             if index <= len(questions):
@@ -250,9 +312,13 @@ class AnswerForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if isinstance(data.get("answer_1"), list):
+            data["answer_1"] = "; ".join(data["answer_1"])
         answers = [name for name in self.fields if name.startswith("answer_")]
         if not any((data.get(name) or "").strip() for name in answers):
-            raise forms.ValidationError("Write an answer to at least one question.")
+            raise forms.ValidationError(
+                "Choose an answer." if self.chooses else "Write an answer to at least one question."
+            )
         return data
 
 

@@ -29,6 +29,8 @@ class RecordedVia(models.TextChoices):
     PHONE = "phone", "With staff, by phone"
     PAPER = "paper", "On a paper form"
     IN_PERSON = "in_person", "With staff, in person"
+    POST = "post", "By post, on a reply slip"
+    TEXT = "text", "By text message"
 
 
 CONSENT_WORDING = (
@@ -168,6 +170,14 @@ class QuickQuestion(models.Model):
     question_1 = models.CharField(max_length=200)
     question_2 = models.CharField(max_length=200, blank=True)
     question_3 = models.CharField(max_length=200, blank=True)
+    # Answers to choose from for a question asked on its own: tick boxes on a reply slip, a
+    # number to text back, buttons online. None: people answer in their own words.
+    choices = models.JSONField(default=list, blank=True)
+    several = models.BooleanField(
+        "People may choose more than one answer",
+        default=False,
+        help_text="Otherwise each person chooses one answer.",
+    )
     sample_size = models.PositiveIntegerField()
     strata = models.JSONField(default=list)
     seed = models.PositiveIntegerField(default=0)
@@ -185,6 +195,11 @@ class QuickQuestion(models.Model):
     @property
     def questions(self) -> list[str]:
         return [q for q in (self.question_1, self.question_2, self.question_3) if q]
+
+    @property
+    def options(self) -> list[tuple[str, str]]:
+        """(code, label) for each answer to choose from; the code is its number, "1" up."""
+        return [(str(n), str(label)) for n, label in enumerate(self.choices or [], start=1)]
 
 
 def _token() -> str:

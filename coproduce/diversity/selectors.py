@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, CharField, Count, Q, Value, When
 from django.utils import timezone
@@ -23,9 +23,17 @@ from coproduce.diversity.categories import (
     SexualOrientation,
     YesNo,
 )
-from coproduce.diversity.models import PopulationCount
+from coproduce.diversity.models import (
+    PopulationCount,
+    QuickQuestion,
+    QuickQuestionRecipient,
+    RecordedVia,
+)
 from coproduce.people.models import Area, DigitalAccess, Person, Tenure
 from coproduce.people.selectors import usable
+
+if TYPE_CHECKING:
+    from coproduce.messaging.models import Message
 
 UNKNOWN = "unknown"
 NOT_COUNTED = {UNKNOWN, PREFER_NOT, ""}
@@ -756,3 +764,55 @@ def quick_question_pool(*, strata: list[str]) -> list[tuple[int, str, str]]:
             channel = "email" if row["email"] else "post"
         pool.append((row["id"], "|".join(parts), channel))
     return pool
+
+
+def quick_question_messages(question: QuickQuestion) -> dict[int, Message]:
+    """The message that asked each recipient (by recipient id): how it went and whether it
+    arrived. One query, however many were asked."""
+    from coproduce.messaging.models import Message
+
+    about = [
+        f"diversity.quickquestionrecipient:{pk}"
+        for pk in question.recipients.values_list("pk", flat=True)
+    ]
+    found: dict[int, Message] = {}
+    # The first message asked; a fallback (a letter after a bounced email) replaces it.
+    for message in Message.objects.filter(kind="quick_question", about__in=about).order_by("pk"):
+        found[int(message.about.rpartition(":")[2])] = message
+    return found
+
+
+@dataclass(frozen=True)
+class TallyRow:
+    label: str
+    total: int
+    by_via: list[int]
+
+
+@dataclass(frozen=True)
+class Tally:
+    ways: list[str]
+    rows: list[TallyRow]
+
+
+def quick_question_tally(
+    question: QuickQuestion, answered: list[QuickQuestionRecipient]
+) -> Tally | None:
+    """For a question with answers to choose from: how many chose each, and how the answers
+    came (online, post, text, phone...), side by side. None for answers in people's words."""
+    if not question.choices:
+        return None
+    labels = [str(label) for label in question.choices]
+    ways = [v for v in RecordedVia.values if any(r.recorded_via == v for r in answered)]
+    counts = {label: dict.fromkeys(ways, 0) for label in labels}
+    for r in answered:
+        for part in (r.answer_1 or "").split("; "):
+            if part in counts and r.recorded_via in counts[part]:
+                counts[part][r.recorded_via] += 1
+    return Tally(
+        ways=[RecordedVia(v).label for v in ways],
+        rows=[
+            TallyRow(label, sum(counts[label].values()), [counts[label][v] for v in ways])
+            for label in labels
+        ],
+    )

@@ -7,8 +7,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from coproduce.core.audit import audit_record
@@ -23,8 +25,9 @@ from coproduce.diversity.models import (
     RecordedVia,
 )
 from coproduce.diversity.selectors import outreach_list_people
+from coproduce.messaging import services as messaging
+from coproduce.messaging.models import Message
 from coproduce.people.models import Person
-from coproduce.people.selectors import usable
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -222,12 +225,21 @@ def quick_question_send(
     pool: list[tuple[int, str, str]],
     actor: User,
     seed: int = 0,
+    choices: list[str] | None = None,
+    several: bool = False,
     request: HttpRequest | None = None,
 ) -> QuickQuestion:
-    """Create a quick question for a stratified sample of `pool` (id, stratum, channel)."""
+    """Create a quick question for a stratified sample of `pool` (id, stratum, channel), and
+    send it to each person on their own channel once the question is saved (a background task:
+    `quick_question_deliver`)."""
     questions = [q.strip() for q in questions if q and q.strip()]
+    choices = [c.strip() for c in choices or [] if c and c.strip()]
     if not 1 <= len(questions) <= 3:
         raise ValidationError("Ask between one and three questions.")
+    if choices and (len(questions) != 1 or not 2 <= len(choices) <= 6):
+        raise ValidationError("Answers to choose from go with one question, 2 to 6 of them.")
+    if several and not choices:
+        raise ValidationError("Give the answers to choose from first.")
     if sample_size < 1:
         raise ValidationError("The sample must have at least one person.")
     if not pool:
@@ -243,6 +255,8 @@ def quick_question_send(
         question_1=questions[0],
         question_2=questions[1] if len(questions) > 1 else "",
         question_3=questions[2] if len(questions) > 2 else "",
+        choices=choices,
+        several=several,
         sample_size=sample_size,
         strata=strata,
         seed=seed,
@@ -261,28 +275,57 @@ def quick_question_send(
         request=request,
         summary=f"Asked {len(chosen)} people",
     )
-    transaction.on_commit(lambda: _email_quick_question(question.pk))
+    transaction.on_commit(lambda: _queue_delivery(question.pk))
     return question
 
 
-def _email_quick_question(question_id: int) -> None:
-    from django.core.mail import send_mail
+def _queue_delivery(question_id: int) -> None:
+    from coproduce.diversity.tasks import deliver_quick_question
 
-    question = QuickQuestion.objects.get(pk=question_id)
-    # Consent or a restriction may have changed since the sample was drawn.
-    recipients = question.recipients.filter(
-        usable("person__"), channel="email", person__contact_consent=True
-    ).select_related("person")
-    for recipient in recipients:
-        if not recipient.person.email:
+    deliver_quick_question.enqueue(question_id)
+
+
+def quick_question_context(recipient: QuickQuestionRecipient) -> dict[str, Any]:
+    """What the quick question's templates need (plain values, kept on the message)."""
+    question = recipient.question
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "diversity:quick_answer_public", args=[recipient.token]
+    )
+    return {
+        "title": question.title,
+        "questions": question.questions,
+        "choices": list(question.choices or []),
+        "several": question.several,
+        "link": link,
+        # The reply slip prints the question above its tick boxes, or lines to write on.
+        "question": question.question_1 if question.choices else "",
+        "write_in": [] if question.choices else question.questions,
+    }
+
+
+def quick_question_deliver(*, question_id: int) -> int:
+    """Send the quick question to everyone asked, each on their own channel (email, text,
+    letter or a call from staff), once each whatever happens: the key is the recipient.
+    Returns how many messages it made this time."""
+    question = QuickQuestion.objects.filter(pk=question_id).select_related("created_by").first()
+    if question is None:
+        return 0
+    made = 0
+    recipients = question.recipients.select_related("person", "question")
+    for recipient in recipients.iterator(chunk_size=500):
+        key = f"quick_question:{recipient.pk}"
+        if Message.objects.filter(key=key).exists():
             continue
-        send_mail(
-            f"A quick question: {question.title}",
-            f"Hello {recipient.person.first_name},\n\nWe would like to know what you think. "
-            f"It takes a minute:\n\n/diversity/ask/{recipient.token}/\n\nThank you.",
-            None,
-            [recipient.person.email],
+        messaging.send(
+            kind="quick_question",
+            person=recipient.person,
+            key=key,
+            context=quick_question_context(recipient),
+            about=f"diversity.quickquestionrecipient:{recipient.pk}",
+            actor=question.created_by,
         )
+        made += 1
+    return made
 
 
 @transaction.atomic

@@ -23,3 +23,11 @@ def warm_dashboard() -> None:
     for raw in (False, True):
         selectors.dashboard(raw=raw)
         selectors.concentration(raw=raw)
+
+
+@task()
+def deliver_quick_question(question_id: int) -> int:
+    """Send a new quick question to everyone asked, each on their own channel."""
+    from coproduce.diversity import services
+
+    return services.quick_question_deliver(question_id=question_id)

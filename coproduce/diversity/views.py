@@ -355,6 +355,8 @@ def quick_questions(request: AuthenticatedHttpRequest) -> HttpResponse:
                     project=data["project"],
                     title=data["title"],
                     questions=[data["question_1"], data["question_2"], data["question_3"]],
+                    choices=data["choices"],
+                    several=data["several"],
                     sample_size=data["sample_size"],
                     strata=strata,
                     pool=selectors.quick_question_pool(strata=strata),
@@ -386,21 +388,35 @@ def quick_question(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         by_channel[r.channel] = by_channel.get(r.channel, 0) + 1
         label = RecordedVia(r.recorded_via).label if r.recorded_via else "Not known"
         by_via[label] = by_via.get(label, 0) + 1
+    sent = selectors.quick_question_messages(question)
     return render(
         request,
         "diversity/quick_question.html",
         {
             "question": question,
-            "recipients": recipients,
+            "recipients": [(r, sent.get(r.pk)) for r in recipients],
+            "asked": len(recipients),
             "answered": suppress(
                 {"answered": len(answered), "waiting": len(recipients) - len(answered)}
             ),
             "rate": (len(answered) / len(recipients)) if recipients else None,
             "by_channel": suppress(by_channel).cells,
             "by_via": suppress(by_via).cells,
-            "answers": [r for r in answered],
+            "tally": selectors.quick_question_tally(question, answered),
+            "answers": sorted(answered, key=lambda r: r.answered_at or r.pk),
+            "can_print": roles.can_print_letters(request.user),
+            "can_enter_slips": roles.can_enter_reply_slips(request.user),
         },
     )
+
+
+def _answer_form_kwargs(recipient: QuickQuestionRecipient) -> dict[str, Any]:
+    question = recipient.question
+    return {
+        "questions": question.questions,
+        "choices": list(question.choices or []),
+        "several": question.several,
+    }
 
 
 @login_required
@@ -409,7 +425,7 @@ def quick_answer_on_behalf(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     recipient = get_object_or_404(
         QuickQuestionRecipient.objects.select_related("question", "person"), pk=pk
     )
-    form = AnswerOnBehalfForm(request.POST or None, questions=recipient.question.questions)
+    form = AnswerOnBehalfForm(request.POST or None, **_answer_form_kwargs(recipient))
     if request.method == "POST" and form.is_valid():
         services.quick_answer_record(
             recipient=recipient,
@@ -432,7 +448,7 @@ def quick_answer_public(request: HttpRequest, token: str) -> HttpResponse:
     recipient = get_object_or_404(
         QuickQuestionRecipient.objects.select_related("question", "person"), token=token
     )
-    form = AnswerForm(request.POST or None, questions=recipient.question.questions)
+    form = AnswerForm(request.POST or None, **_answer_form_kwargs(recipient))
     if request.method == "POST" and form.is_valid():
         services.quick_answer_record(
             recipient=recipient,

@@ -44,6 +44,8 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Stories and impact", reverse("stories:home")))
     if roles.can_manage_venues(user):
         items.append(("Venues", reverse("meetings:venue_list")))
+    if roles.can_print_letters(user):
+        items.append(("Letters", reverse("messaging:letters")))
     if roles.can_triage_interest(user):
         items.append(("New sign-ups", reverse("people:interest_list")))
     if roles.can_handle_replies(user):

@@ -7,6 +7,8 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messages"
 
     def ready(self) -> None:
-        from coproduce.messaging import kinds
+        from coproduce.core import needs
+        from coproduce.messaging import kinds, selectors
 
         kinds.register_standard_kinds()
+        needs.register(selectors.letters_need)

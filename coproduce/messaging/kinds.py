@@ -8,6 +8,7 @@ itself (outreach consent is diversity's) is registered the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -33,10 +34,21 @@ class Reply:
     text reply may use (each option's number, code or label). `record(message, code, actor)`
     records the answer (on the person's behalf when `actor` is staff) and returns a sentence saying
     what it did. It raises ValueError with a plain message when the answer cannot be taken.
+
+    `several(message)`, when given and true, lets one reply choose several options (a reply slip
+    that says "tick every box that applies"): `record` then gets their codes joined by commas.
+    Without it a reply is one option. `answered(message)`, when given, says when the person last
+    answered by any way at all (online, say), so staff typing a reply slip are told before they
+    overwrite it.
     """
 
     options: Callable[[Message], list[tuple[str, str]]]
     record: Callable[[Message, str, Any], str]
+    several: Callable[[Message], bool] | None = None
+    answered: Callable[[Message], dt.datetime | None] | None = None
+
+    def allows_several(self, message: Message) -> bool:
+        return bool(self.several and self.several(message))
 
 
 @dataclass

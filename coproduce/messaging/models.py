@@ -81,6 +81,10 @@ class Message(models.Model):
     provider_id = models.CharField(max_length=100, blank=True, db_index=True)
     failure = models.CharField(max_length=300, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
+    # The printed pack a letter went out in (to print it again).
+    letter_pack = models.ForeignKey(
+        "LetterPack", null=True, blank=True, on_delete=models.SET_NULL, related_name="letters"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -96,6 +100,24 @@ class Message(models.Model):
         from coproduce.messaging.kinds import label_for
 
         return label_for(self.kind)
+
+
+class LetterPack(models.Model):
+    """One PDF of letters printed together by admin support; its letters point at it, so the
+    same pack can be printed again (a jammed printer, a lost page)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kinds = models.CharField(max_length=200, blank=True, help_text="What the letters are.")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Letter pack {self.pk} ({self.count} letters)"
 
 
 class ContactPreference(models.Model):

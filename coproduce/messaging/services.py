@@ -24,6 +24,7 @@ from coproduce.messaging.models import (
     ContactPreference,
     InboundStatus,
     InboundText,
+    LetterPack,
     Message,
     Status,
 )
@@ -397,20 +398,69 @@ def report_status(
         return message
 
 
+class AlreadyReplied(ValueError):
+    """The person has answered already (`at`), and the caller did not ask to replace it."""
+
+    def __init__(self, at: dt.datetime) -> None:
+        local = timezone.localtime(at)
+        clock = f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+        super().__init__(f"An answer was already recorded on {local.day} {local:%B %Y} at {clock}.")
+        self.at = at
+
+
+def reply_codes(message: Message) -> list[tuple[str, str]]:
+    """The (code, label) options a reply to `message` may choose; [] if it takes none."""
+    spec = kinds.get(message.kind)
+    return spec.reply.options(message) if spec.reply else []
+
+
 def record_reply(
-    *, message: Message, code: str, actor: User | None = None, now: dt.datetime | None = None
+    *,
+    message: Message,
+    code: str | list[str],
+    actor: User | None = None,
+    now: dt.datetime | None = None,
+    replace: bool = True,
+    request: HttpRequest | None = None,
 ) -> str:
-    """Record a reply to `message` (`code` is one of its kind's options). Returns what was done;
-    ValueError with a plain message if it cannot be taken."""
+    """Record a reply to `message` (`code` is one of its kind's options, or a list of them when
+    the kind lets a reply choose several). Returns what was done; ValueError with a plain message
+    if it cannot be taken.
+
+    With `replace=False` (staff typing a reply slip), an answer already recorded for this message
+    (or, when the kind can tell, given some other way) is kept and `AlreadyReplied` says when.
+    """
     spec = kinds.get(message.kind)
     if spec.reply is None:
         raise ValueError("This message does not take replies.")
-    codes = [c for c, _ in spec.reply.options(message)]
-    if code not in codes:
+    codes = [code] if isinstance(code, str) else list(dict.fromkeys(code))
+    known = [c for c, _ in spec.reply.options(message)]
+    if not codes or any(c not in known for c in codes):
         raise ValueError("That answer is not one of the choices on this message.")
+    if len(codes) > 1 and not spec.reply.allows_several(message):
+        raise ValueError("Only one answer may be chosen on this message.")
+    now = now or timezone.now()
     with transaction.atomic():
-        done = spec.reply.record(message, code, actor)
-        Message.objects.filter(pk=message.pk).update(replied_at=now or timezone.now())
+        locked = Message.objects.select_for_update().select_related("person").get(pk=message.pk)
+        if not replace:
+            earlier = [locked.replied_at]
+            if spec.reply.answered is not None:
+                earlier.append(spec.reply.answered(locked))
+            known_times = [t for t in earlier if t is not None]
+            if known_times:
+                raise AlreadyReplied(max(known_times))
+        done = spec.reply.record(locked, ",".join(codes), actor)
+        Message.objects.filter(pk=message.pk).update(replied_at=now)
+        if actor is not None:
+            audit_record(
+                action="messages.reply_recorded",
+                actor=actor,
+                obj=locked.person,
+                summary=f"Reply to a {spec.label.lower()} ({Channel(locked.channel).label.lower()})"
+                " recorded on the person's behalf",
+                request=request,
+            )
+    message.replied_at = now
     return done
 
 
@@ -633,3 +683,54 @@ def inbound_text_close(
             summary=f"Marked text {locked.pk} as dealt with",
         )
     text.refresh_from_db()
+
+
+def letters_print(
+    *,
+    ids: list[int],
+    actor: User,
+    request: HttpRequest | None = None,
+    now: dt.datetime | None = None,
+) -> LetterPack | None:
+    """Put the letters `ids` that still wait to print into one new pack and mark them printed
+    (sent today). None when none of them wait any more: someone printed them a moment ago.
+
+    The rows are locked and re-read as "still waiting", so two people pressing "Print" at once
+    make one pack, and no letter is ever in two.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        waiting = list(
+            Message.objects.select_for_update()
+            .filter(pk__in=ids, channel=Channel.LETTER, status=Status.TO_PRINT)
+            .order_by("pk")
+            .values_list("pk", "kind")
+        )
+        if not waiting:
+            return None
+        labels = sorted({kinds.label_for(kind) for _, kind in waiting})
+        pack = LetterPack.objects.create(
+            printed_by=actor, count=len(waiting), kinds=", ".join(labels)[:200]
+        )
+        Message.objects.filter(pk__in=[pk for pk, _ in waiting], status=Status.TO_PRINT).update(
+            status=Status.PRINTED, sent_at=now, letter_pack=pack
+        )
+        audit_record(
+            action="messages.letters_printed",
+            actor=actor,
+            obj=pack,
+            request=request,
+            summary=f"Printed {len(waiting)} letters: {', '.join(labels)}"[:500],
+        )
+    return pack
+
+
+def letters_reprinted(*, pack: LetterPack, actor: User, request: HttpRequest | None = None) -> None:
+    """A pack printed again shows the same people's names and addresses again: logged."""
+    audit_record(
+        action="messages.letters_reprinted",
+        actor=actor,
+        obj=pack,
+        request=request,
+        summary=f"Printed letter pack {pack.pk} again ({pack.count} letters)",
+    )

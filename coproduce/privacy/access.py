@@ -168,6 +168,8 @@ NOT_ABOUT_SUBJECT: dict[str, str] = {
     "messaging.message.sent_by": "the staff member who sent a message (the message is "
     "exported under messages)",
     "messaging.inboundtext.resolved_by": _STAFF,
+    "messaging.letterpack.printed_by": "the staff member who printed a pack of letters (each "
+    "letter is exported under messages)",
     "people.interest.decided_by": "the staff member who dealt with a sign-up",
     "privacy.datarequest.completed_by": "the data-protection lead who closed a request",
     "privacy.datarequest.opened_by": "the staff member who opened a request",

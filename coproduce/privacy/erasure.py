@@ -230,9 +230,10 @@ RULES: dict[str, Rule] = {
         DELETED, "Text messages they sent us", "They hold their phone number and words.", _delete
     ),
     "messaging.inboundtext.resolved_by": Rule(OTHERS, "Texts they dealt with", STAFF_ACTION),
+    "messaging.letterpack.printed_by": Rule(OTHERS, "Letter packs they printed", STAFF_ACTION),
     "messaging.message.person": Rule(
         DELETED,
-        "Messages we sent them, and any still waiting to go",
+        "Messages we sent them (emails, texts, letters, calls to make), and any still waiting",
         "They hold their contact details and the words we sent; no totals depend on them.",
         _delete,
     ),

@@ -35,7 +35,7 @@ from coproduce.evaluation.models import (
     Theme,
 )
 from coproduce.meetings.models import CalendarFeed, Invitation, Meeting, Room, SessionStaff, Venue
-from coproduce.messaging.models import InboundStatus, InboundText
+from coproduce.messaging.models import InboundStatus, InboundText, LetterPack, Message
 from coproduce.people import tasks as people_tasks
 from coproduce.people.models import Area, Interest, Person
 from coproduce.privacy.models import DataRequest
@@ -152,6 +152,21 @@ def build_world() -> dict[str, Any]:
     )
     w["recipient"] = QuickQuestionRecipient.objects.create(
         question=w["question"], person=alice, channel="email"
+    )
+
+    # Letters: a pack printed before, with alice's letter in it.
+    w["letter_pack"] = LetterPack.objects.create(printed_by=users["adam"], count=1)
+    Message.objects.create(
+        key="quick_question:world",
+        kind="quick_question",
+        person=alice,
+        channel="letter",
+        status="printed",
+        to="Alice Example\n1 Oak Street\nNF1 2AB",
+        subject="A quick question",
+        body="Dear Alice,\n\nHow was it?",
+        reference="ABCDEFG",
+        letter_pack=w["letter_pack"],
     )
 
     # Promises and the health check.

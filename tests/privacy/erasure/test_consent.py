@@ -15,9 +15,11 @@ from coproduce.diversity.models import (
     QuickQuestion,
     QuickQuestionRecipient,
 )
-from coproduce.diversity.services import _email_quick_question, outreach_list_create
+from coproduce.diversity.services import outreach_list_create, quick_question_deliver
 from coproduce.meetings.models import Invitation
 from coproduce.meetings.services import invitations_create
+from coproduce.messaging import services as messaging
+from coproduce.messaging.models import Message, Status
 from coproduce.people.services import person_update
 from coproduce.privacy.consent import (
     contact_consent_withdraw,
@@ -53,12 +55,15 @@ def test_withdrawing_contact_consent_stops_every_contact_at_once(alice, users, p
     assert AuditEntry.objects.filter(action="consent.contact_withdrawn").count() == 1
 
 
-def test_a_quick_question_drawn_before_the_withdrawal_is_not_emailed(alice, users, project):
+def test_a_quick_question_drawn_before_the_withdrawal_is_not_sent(alice, users, project):
     recipient = _quick_question(project, alice, users)
     alice.contact_consent = False
     alice.save()
-    _email_quick_question(recipient.question_id)
+    quick_question_deliver(question_id=recipient.question_id)
+    messaging.deliver_due()
     assert mail.outbox == []
+    message = Message.objects.get(key=f"quick_question:{recipient.pk}")
+    assert message.status == Status.NOT_SENT and "not agreed" in message.failure
 
 
 def test_unticking_happy_to_be_contacted_on_the_record_is_a_withdrawal(alice, users):
