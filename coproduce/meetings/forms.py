@@ -222,7 +222,7 @@ class RegisterRowForm(forms.Form):
     )
     recorded_via = forms.ChoiceField(
         label="How we know",
-        choices=[c for c in RecordedVia.choices if c[0] != RecordedVia.WEB],
+        choices=[c for c in RecordedVia.choices if c[0] not in (RecordedVia.WEB, RecordedVia.TEXT)],
     )
 
 

@@ -368,6 +368,9 @@ def record_reply(
     if code not in codes:
         raise ValueError("That answer is not one of the choices on this message.")
     with transaction.atomic():
+        # Set first, so that the kind's `record` knows when the reply came (a text received
+        # earlier, a slip posted last week), not just when it was typed in.
+        message.replied_at = now or timezone.now()
         done = spec.reply.record(message, code, actor)
-        Message.objects.filter(pk=message.pk).update(replied_at=now or timezone.now())
+        Message.objects.filter(pk=message.pk).update(replied_at=message.replied_at)
     return done
