@@ -43,7 +43,7 @@ def render(kind: str, channel: str, language: str, context: dict[str, Any]) -> t
     template = _TEXT.select_template(
         [f"messaging/{language}/{kind}/{channel}.txt", f"messaging/en/{kind}/{channel}.txt"]
     )
-    text = template.render(Context(context)).replace("\r\n", "\n")
+    text = template.render(Context(context, autoescape=False)).replace("\r\n", "\n")
     first, _, rest = text.lstrip("\n").partition("\n")
     if not first.startswith("Subject:"):
         raise ValueError(f"{template.origin.name} must start with a 'Subject:' line")

@@ -78,3 +78,12 @@ def test_every_channel_of_every_kind_renders(db, kind):
         assert "Bartholomew-Alexander" in body
         if channel == "text":
             assert len(body) <= 459, (kind, len(body), body)
+
+
+def test_messages_are_plain_text_never_html_escaped(db):
+    person = Person.objects.create(first_name="D'Arcy")
+    context = {**SESSION, "title": 'Residents\' panel: "repairs & rents" <2026>'}
+    context |= {"person": person, "first_name": person.first_name, "options": []}
+    subject, body = services.render("invitation", "email", "en", context)
+    assert subject.startswith('You are invited: Residents\' panel: "repairs & rents" <2026>')
+    assert "Hello D'Arcy," in body and "&#" not in body and "&amp;" not in body
