@@ -49,6 +49,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "projects:stage_edit": project_and("stage", "stage_pk"),
     "projects:decision_create": pk("project"),
     "projects:decision_edit": project_and("decision", "decision_pk"),
+    "projects:decision_tell": project_and("decision", "decision_pk"),
     "projects:member_add": pk("project"),
     "projects:member_leave": project_and("member", "member_pk"),
     "projects:staff_add": pk("project"),

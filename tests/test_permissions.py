@@ -143,6 +143,7 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     "projects:stage_edit": COORDINATOR_ONLY,
     "projects:decision_create": only("carol", "fiona"),
     "projects:decision_edit": only("carol", "fiona"),
+    "projects:decision_tell": post_only(only("carol", "fiona")),
     "projects:member_add": COORDINATOR_ONLY,
     "projects:member_leave": post_only(COORDINATOR_ONLY),
     "projects:staff_add": COORDINATOR_ONLY,

@@ -1,5 +1,11 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 
 
 class LoginForm(AuthenticationForm):
@@ -58,3 +64,37 @@ class ReauthForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+# Who sends a password reset email. Accounts sits below messaging, so it cannot send through it
+# itself: a higher layer registers a sender when it starts (home/password_reset.py). The sender
+# gets Django's email context and the address, and answers True if it sent the email, or False
+# to leave it to Django's own sending (a login with no person record, say).
+ResetSender = Callable[..., bool]
+_reset_sender: list[ResetSender] = []
+
+
+def register_reset_sender(sender: ResetSender) -> None:
+    _reset_sender[:] = [sender]
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        if _reset_sender and _reset_sender[0](context=context, to_email=to_email):
+            return
+        super().send_mail(
+            subject_template_name,
+            email_template_name,
+            context,
+            from_email,
+            to_email,
+            html_email_template_name,
+        )

@@ -10,7 +10,8 @@ The story, chapter by chapter (each a module of this package):
 3. the customer promises the tenants wrote (`promises`);
 4. the annual health check of those promises (`evidence`, `health_check`);
 5. rewards for the time people gave (`rewards`);
-6. their stories and the difference it made (`stories`).
+6. their stories and the difference it made (`stories`);
+7. a month of messages on every channel, with failures, fallbacks and replies (`messages`).
 
 Every generated value comes from `random.Random(seed)`, and every date is laid out around the
 day the demo is built for (`today`, moved from the reference date by whole weeks: see
@@ -32,6 +33,7 @@ from coproduce.accounts.models import User
 from coproduce.core.audit import audit_record
 from coproduce.demo.involvement import build_involvement_story
 from coproduce.demo.logins import DEMO_LOGINS, logins_ensure, logins_table
+from coproduce.demo.messages import build_messages_demo
 from coproduce.demo.people import areas_ensure, people_ensure
 from coproduce.demo.plan import demo_plan
 from coproduce.demo.rewards import build_rewards_demo
@@ -92,6 +94,7 @@ def _chapters(*, homes: int, seed: int, progress: bool) -> dict[str, Any]:
         "story": build_involvement_story(plan=plan, seed=seed, logins=logins),
         "rewards": build_rewards_demo(seed=seed),
         "stories": build_stories_demo(seed=seed),
+        "messages": build_messages_demo(seed=seed),
     }
     if any(added.values()):
         audit_record(

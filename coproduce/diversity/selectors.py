@@ -24,6 +24,7 @@ from coproduce.diversity.categories import (
     YesNo,
 )
 from coproduce.diversity.models import (
+    EqualityConsent,
     PopulationCount,
     QuickQuestion,
     QuickQuestionRecipient,
@@ -563,6 +564,18 @@ def outreach_candidates(
         )
     people = people.order_by("last_name", "first_name", "id")
     return people[:limit] if limit else people
+
+
+def outreach_consented(person: Person) -> bool:
+    """Whether the person agreed that their equality answers may be used to invite them when
+    people like them are not being heard (the consent "outreach" messages need)."""
+    return EqualityConsent.objects.filter(person_id=person.pk, outreach=True).exists()
+
+
+def outreach_uses_equality_data(criteria: dict[str, Any]) -> bool:
+    """Whether an outreach list picked people by their equality answers."""
+    characteristic = BY_KEY.get(str(criteria.get("characteristic") or ""))
+    return bool(characteristic and characteristic.equality)
 
 
 def outreach_list_people(outreach: Any) -> Any:

@@ -24,7 +24,9 @@ from coproduce.diversity.models import (
     QuickQuestionRecipient,
     RecordedVia,
 )
-from coproduce.diversity.selectors import outreach_list_people
+from coproduce.diversity.selectors import outreach_list_people, outreach_uses_equality_data
+from coproduce.meetings.models import Meeting
+from coproduce.meetings.services import invitations_create
 from coproduce.messaging import services as messaging
 from coproduce.messaging.models import Message
 from coproduce.people.models import Person
@@ -186,6 +188,32 @@ def outreach_list_exported(
         obj=outreach,
         request=request,
         summary=f"Exported {outreach_list_people(outreach).count()} people for contact",
+    )
+
+
+# Outreach invitations (issue #16, messages) ---------------------------------------------------
+
+
+def outreach_invite(
+    *,
+    outreach: OutreachList,
+    meeting: Meeting,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> int:
+    """Invite everyone still on an outreach list to a session; returns how many were new.
+
+    People picked by their equality answers get an "outreach" invitation, which messaging sends
+    only with their outreach consent (asked again when each is sent: it may have been withdrawn
+    since the list was made). People picked by anything else get an ordinary invitation.
+    """
+    kind = "outreach" if outreach_uses_equality_data(outreach.criteria) else "invitation"
+    return invitations_create(
+        meeting=meeting,
+        people=list(outreach_list_people(outreach)),
+        actor=actor,
+        request=request,
+        kind=kind,
     )
 
 

@@ -269,7 +269,6 @@ def outreach(request: AuthenticatedHttpRequest) -> HttpResponse:
 def outreach_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(roles.can_do_outreach, request)
     from coproduce.meetings.models import Meeting
-    from coproduce.meetings.services import invitations_create
 
     outreach_obj = get_object_or_404(OutreachList, pk=pk)
     people = (
@@ -285,8 +284,8 @@ def outreach_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if meeting is None:
             messages.error(request, "Choose a session to invite the list to.")
         else:
-            n = invitations_create(
-                meeting=meeting, people=list(people), actor=request.user, request=request
+            n = services.outreach_invite(
+                outreach=outreach_obj, meeting=meeting, actor=request.user, request=request
             )
             messages.success(request, f"{n} people invited to “{meeting.title}”.")
             return redirect("diversity:outreach_list", pk=outreach_obj.pk)

@@ -8,9 +8,11 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from coproduce.core.audit import audit_record
@@ -30,11 +32,14 @@ from coproduce.evaluation.models import (
     ReportSection,
     ReportSectionVersion,
     RunStatus,
+    Stage,
     Theme,
     ThemeRun,
     ThemeStatus,
     TsmFigure,
 )
+from coproduce.messaging import services as messaging
+from coproduce.messaging.models import Status as MessageStatus
 from coproduce.people.models import Person
 from coproduce.promises.models import Promise, PromiseSet
 
@@ -109,7 +114,55 @@ def check_update(
             request=request,
             summary="Changed " + ", ".join(sorted(changed)),
         )
+    if "stage" in changed and check.stage == Stage.GATHERING:
+        _call_for_evidence_on_commit(check, actor=actor)
     return check
+
+
+def _call_for_evidence_on_commit(
+    check: HealthCheck, *, actor: User | None, people: list[int] | None = None
+) -> None:
+    check_id = check.pk
+    transaction.on_commit(
+        lambda: evidence_call_send(check_id=check_id, actor=actor, people=people),
+        robust=True,  # the change is saved: a message that fails is logged, not a 500
+    )
+
+
+def evidence_call_send(
+    *,
+    check_id: int,
+    actor: User | None = None,
+    people: list[int] | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Ask the health check's evaluators (or just `people` among them) to gather evidence,
+    once each per health check, on their own channel. Returns how many were asked."""
+    check = HealthCheck.objects.filter(pk=check_id, stage=Stage.GATHERING).first()
+    if check is None:
+        return 0
+    evaluators = check.evaluators.select_related("person").order_by("pk")
+    if people is not None:
+        evaluators = evaluators.filter(person_id__in=people)
+    context = {
+        "title": check.title,
+        "until": f"{check.ends_on.day} {check.ends_on:%B %Y}" if check.ends_on else "",
+        "plan_people": check.plan_people.strip(),
+        "url": settings.SITE_URL.rstrip("/") + reverse("evaluation:evidence", args=[check.pk]),
+    }
+    asked = 0
+    for evaluator in evaluators:
+        message = messaging.send(
+            kind="evidence_call",
+            person=evaluator.person,
+            key=f"evidence_call:{check.pk}:{evaluator.person_id}",
+            context=context,
+            about=f"evaluation.healthcheck:{check.pk}",
+            actor=actor,
+            now=now,
+        )
+        asked += message.status != MessageStatus.NOT_SENT
+    return asked
 
 
 @transaction.atomic
@@ -125,6 +178,8 @@ def evaluator_add(
             request=request,
             summary=f"Evaluator for health check #{check.pk}",
         )
+        if check.stage == Stage.GATHERING:  # joining while evidence is gathered: asked too
+            _call_for_evidence_on_commit(check, actor=actor, people=[person.pk])
     return evaluator
 
 

@@ -43,9 +43,10 @@ class MeetingForm(forms.ModelForm):
         help_text="Needed for online and hybrid sessions.",
     )
     reminder_at = LocalDateTimeField(
-        label="Send email reminders at",
+        label="Send reminders at",
         required=False,
-        help_text="Optional. UK time. Goes to people who have not said no and agreed to contact.",
+        help_text="Optional. UK time. Goes to everyone invited who has not said no, by email, "
+        "text, letter or a phone call, whichever each person chose.",
     )
 
     class Meta:
@@ -222,7 +223,7 @@ class RegisterRowForm(forms.Form):
     )
     recorded_via = forms.ChoiceField(
         label="How we know",
-        choices=[c for c in RecordedVia.choices if c[0] != RecordedVia.WEB],
+        choices=[c for c in RecordedVia.choices if c[0] not in (RecordedVia.WEB, RecordedVia.TEXT)],
     )
 
 

@@ -82,6 +82,11 @@ class Meeting(models.Model):
     )
     reminder_at = models.DateTimeField("Send reminders at", null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # How many "session changed" notices have gone to the invitees (empty: none yet): part of
+    # each notice's idempotency key, so one change is told once and a second change is told
+    # again. Nullable so that SQLite adds the column in place (the participation triggers
+    # name this table, so it cannot be rebuilt).
+    changes_notified = models.PositiveIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -171,6 +176,7 @@ class RecordedVia(models.TextChoices):
     PAPER = "paper", "On paper, recorded by staff"
     IN_PERSON = "in_person", "In person, recorded by staff"
     EMAIL = "email", "By email, recorded by staff"
+    TEXT = "text", "By text message"
 
 
 class Invitation(models.Model):

@@ -6,15 +6,14 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coproduce.core.audit import audit_record
 from coproduce.core.changes import apply_changes
+from coproduce.meetings import messages
 from coproduce.meetings.models import (
     Attendance,
     CalendarFeed,
@@ -30,6 +29,8 @@ from coproduce.meetings.models import (
     TimeGiven,
     Venue,
 )
+from coproduce.messaging import services as messaging
+from coproduce.messaging.models import Message, Status
 from coproduce.people.models import Person
 from coproduce.people.selectors import usable
 from coproduce.projects.models import Project
@@ -59,21 +60,13 @@ OFFLINE = {SessionChannel.PHONE, SessionChannel.PAPER}
 OFFLINE_VIA = {RecordedVia.PHONE, RecordedVia.PAPER}
 
 
-def _clock(value: dt.datetime) -> str:
-    """10am, 6:30pm: the way times are written for people, in UK time."""
-    local = timezone.localtime(value)
-    hour = local.hour % 12 or 12
-    minutes = f":{local.minute:02d}" if local.minute else ""
-    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
-
-
 def _local(value: dt.datetime) -> str:
     local = timezone.localtime(value)
-    return f"{local.day} {local:%B %Y}, {_clock(local)}"
+    return f"{local.day} {local:%B %Y}, {messages.clock(local)}"
 
 
 def _span(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
-    return f"{_local(starts_at)} to {_clock(ends_at)}"
+    return f"{_local(starts_at)} to {messages.clock(ends_at)}"
 
 
 def _check_meeting(meeting: Meeting) -> None:
@@ -140,6 +133,7 @@ def meeting_update(
     ]
     if not changed:
         return current
+    was = _as_people_read_it(current)
     for name in changed:
         setattr(current, name, data[name])
     if "reminder_at" in changed:
@@ -157,6 +151,7 @@ def meeting_update(
     )
     if "reminder_at" in changed:
         _enqueue_reminders(current)
+    _tell_invitees(current, was=was, actor=actor)
     return current
 
 
@@ -207,6 +202,7 @@ def room_book(
     """Book a room for the session's time. Locks the room so two bookings cannot both win."""
     if meeting.status == SessionStatus.CANCELLED:
         raise ValidationError("This session is cancelled, so it cannot have a room.")
+    was = _as_people_read_it(meeting)
     locked = Room.objects.select_for_update().select_related("venue").get(pk=room.pk)
     _refuse_room_clash(locked.pk, meeting)
     booking, _ = RoomBooking.objects.update_or_create(
@@ -225,11 +221,13 @@ def room_book(
         request=request,
         summary=f"Booked {locked} for {_span(meeting.starts_at, meeting.ends_at)}",
     )
+    _tell_invitees(meeting, was=was, actor=actor)
     return booking
 
 
 @transaction.atomic
 def room_unbook(*, meeting: Meeting, actor: User, request: HttpRequest | None = None) -> None:
+    was = _as_people_read_it(meeting)
     deleted, _ = RoomBooking.objects.filter(meeting=meeting).delete()
     if deleted:
         audit_record(
@@ -239,6 +237,7 @@ def room_unbook(*, meeting: Meeting, actor: User, request: HttpRequest | None = 
             request=request,
             summary="Room booking released",
         )
+        _tell_invitees(meeting, was=was, actor=actor)
 
 
 def _refuse_staff_clash(user: User, meeting: Meeting) -> None:
@@ -347,9 +346,18 @@ def room_delete(*, room: Room, actor: User, request: HttpRequest | None = None) 
 
 @transaction.atomic
 def invitations_create(
-    *, meeting: Meeting, people: Iterable[Person], actor: User, request: HttpRequest | None = None
+    *,
+    meeting: Meeting,
+    people: Iterable[Person],
+    actor: User,
+    request: HttpRequest | None = None,
+    kind: str = messages.INVITATION,
 ) -> int:
-    """Invite people; anyone already invited is left alone. Returns how many were new."""
+    """Invite people; anyone already invited is left alone. Returns how many were new.
+
+    Once the invitations are saved, each new one is sent on the person's own channel
+    (`invitations_send`); `kind` is "outreach" for people an outreach list picked.
+    """
     wanted = {p.pk for p in people}
     # Restricted and erased people are never invited (privacy app).
     wanted = set(Person.objects.filter(usable(), pk__in=wanted).values_list("pk", flat=True))
@@ -368,7 +376,121 @@ def invitations_create(
             request=request,
             summary=f"Invited {len(new)} {'person' if len(new) == 1 else 'people'}",
         )
+        ids = list(
+            Invitation.objects.filter(
+                meeting=meeting, person_id__in=[i.person_id for i in new]
+            ).values_list("pk", flat=True)
+        )
+        meeting_id = meeting.pk
+        transaction.on_commit(
+            lambda: invitations_send(meeting_id=meeting_id, ids=ids, kind=kind, actor=actor),
+            robust=True,  # the invitations are saved: a send that fails is logged, not a 500
+        )
     return len(new)
+
+
+def invitations_send(
+    *,
+    meeting_id: int,
+    ids: list[int],
+    kind: str = messages.INVITATION,
+    actor: User | None = None,
+    now: dt.datetime | None = None,
+) -> list[Message]:
+    """Send these invitations of a planned session that has not started, each once."""
+    now = now or timezone.now()
+    meeting = (
+        Meeting.objects.select_related("project", "booking__room__venue")
+        .filter(pk=meeting_id, status=SessionStatus.PLANNED, starts_at__gt=now)
+        .first()
+    )
+    if meeting is None:
+        return []
+    invitations = list(
+        Invitation.objects.filter(usable("person__"), meeting=meeting, pk__in=ids)
+        .select_related("person")
+        .order_by("pk")
+    )
+    sent = invitation_messages_send(
+        invitations=invitations, kind=kind, context=messages.context(meeting), actor=actor, now=now
+    )
+    return [message for _, message in sent]
+
+
+def invitation_messages_send(
+    *,
+    invitations: list[Invitation],
+    kind: str,
+    context: dict[str, Any],
+    key_suffix: str = "",
+    actor: User | None = None,
+    now: dt.datetime | None = None,
+) -> list[tuple[Invitation, Message]]:
+    """One message of `kind` about each invitation, through messaging, keyed
+    "<kind>:<invitation pk><key_suffix>", so it is never sent twice. Returns the messages made
+    now (those already sent are left out)."""
+    keys = {i.pk: f"{kind}:{i.pk}{key_suffix}" for i in invitations}
+    done = set(Message.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    made = []
+    for invitation in invitations:
+        if keys[invitation.pk] in done:
+            continue
+        message = messaging.send(
+            kind=kind,
+            person=invitation.person,
+            key=keys[invitation.pk],
+            context=context,
+            about=messages.about(invitation),
+            actor=actor,
+            now=now,
+        )
+        made.append((invitation, message))
+    return made
+
+
+def _as_people_read_it(meeting: Meeting) -> tuple[str, tuple[str, str]]:
+    fresh = Meeting.objects.select_related("booking__room__venue").get(pk=meeting.pk)
+    return fresh.status, messages.what_people_read(fresh)
+
+
+def _tell_invitees(
+    meeting: Meeting, *, was: tuple[str, tuple[str, str]], actor: User | None
+) -> None:
+    """After a change: tell everyone invited who has not said no that the session is
+    cancelled, or that its time or place (as they read it) changed. Sent once the change is
+    saved; one notice per change (`changes_notified` counts them)."""
+    fresh = Meeting.objects.select_related("project", "booking__room__venue").get(pk=meeting.pk)
+    status_before, read_before = was
+    if fresh.starts_at <= timezone.now():
+        return  # under way or over: there is no one to tell
+    if fresh.status == SessionStatus.CANCELLED and status_before != SessionStatus.CANCELLED:
+        kind, suffix = messages.CANCELLED, ""
+    elif fresh.status == SessionStatus.PLANNED and (
+        status_before == SessionStatus.CANCELLED or messages.what_people_read(fresh) != read_before
+    ):
+        fresh.changes_notified = (fresh.changes_notified or 0) + 1
+        fresh.save(update_fields=["changes_notified"])
+        kind, suffix = messages.CHANGED, f":{fresh.changes_notified}"
+    else:
+        return
+    ids = list(
+        Invitation.objects.filter(usable("person__"), meeting=fresh)
+        .exclude(rsvp=Rsvp.NO)
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return
+    context = messages.context(fresh)
+
+    def send() -> None:
+        invitations = list(
+            Invitation.objects.filter(pk__in=ids).select_related("person").order_by("pk")
+        )
+        invitation_messages_send(
+            invitations=invitations, kind=kind, context=context, key_suffix=suffix, actor=actor
+        )
+
+    transaction.on_commit(send, robust=True)
 
 
 def invitations_for_members(
@@ -381,30 +503,40 @@ def invitations_for_members(
     return invitations_create(meeting=meeting, people=people, actor=actor, request=request)
 
 
+# The person told us themselves: online, or by text message.
+SELF_VIA = (RecordedVia.WEB, RecordedVia.TEXT)
+
+
 @transaction.atomic
 def rsvp_record(
     *,
     invitation: Invitation,
     rsvp: str,
-    actor: User,
+    actor: User | None,
     via: str = RecordedVia.WEB,
+    on_behalf: bool | None = None,
+    now: dt.datetime | None = None,
     request: HttpRequest | None = None,
 ) -> Invitation:
-    """A reply, by the person on the web or written down by staff (phone, paper...)."""
+    """A reply, by the person (on the web, or a text message) or written down by staff on
+    their behalf (phone, paper, a text or reply slip typed in...). `on_behalf` defaults to
+    "staff recorded it" for every way but the person's own; `now` is when the reply came."""
     if rsvp not in (Rsvp.YES, Rsvp.MAYBE, Rsvp.NO):
         raise ValidationError("Choose coming, maybe or not coming.")
     if via not in RecordedVia.values:
         raise ValidationError("Choose how the reply came in.")
+    now = now or timezone.now()
     current = Invitation.objects.select_for_update().select_related("meeting").get(pk=invitation.pk)
-    on_behalf = via != RecordedVia.WEB
+    if on_behalf is None:
+        on_behalf = via not in SELF_VIA
     if not on_behalf and (
-        current.meeting.status != SessionStatus.PLANNED or current.meeting.ends_at < timezone.now()
+        current.meeting.status == SessionStatus.CANCELLED or current.meeting.ends_at < now
     ):
         raise ValidationError("This session is over or cancelled, so replies are closed.")
     current.rsvp = rsvp
     current.rsvp_via = via
     current.rsvp_recorded_by = actor if on_behalf else None
-    current.responded_at = timezone.now()
+    current.responded_at = now
     current.save(update_fields=["rsvp", "rsvp_via", "rsvp_recorded_by", "responded_at"])
     audit_record(
         action="rsvp.recorded_on_behalf" if on_behalf else "rsvp.recorded",
@@ -420,7 +552,9 @@ def rsvp_record(
 
 
 def meeting_send_reminders(*, meeting_id: int, now: dt.datetime | None = None) -> int:
-    """Email due reminders for one session, once. Safe to run any number of times."""
+    """Send due reminders for one session, once, each on the person's own channel, to everyone
+    invited who has not said no. Safe to run any number of times. Returns how many could be
+    sent (the rest are recorded as not reached, for the coordinator to follow up)."""
     now = now or timezone.now()
     with transaction.atomic():
         meeting = (
@@ -437,35 +571,29 @@ def meeting_send_reminders(*, meeting_id: int, now: dt.datetime | None = None) -
                 meeting=meeting,
                 reminded_at__isnull=True,
                 rsvp__in=[Rsvp.NO_REPLY, Rsvp.YES, Rsvp.MAYBE],
-                person__contact_consent=True,
             )
-            .exclude(person__email="")
             .select_related("person")
+            .order_by("pk")
         )
-        body_tail = _how_to_join(meeting)
-        sent = []
-        for invitation in invitations:
-            send_mail(
-                subject=f"Reminder: {meeting.title}, {_local(meeting.starts_at)}",
-                message=(
-                    f"Hello {invitation.person.first_name},\n\n"
-                    f"This is a reminder about '{meeting.title}' on "
-                    f"{_span(meeting.starts_at, meeting.ends_at)} (UK time).\n\n{body_tail}\n\n"
-                    "If you cannot come, please let us know. Thank you for taking part.\n"
-                ),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[invitation.person.email],
-            )
-            sent.append(invitation.pk)
-        Invitation.objects.filter(pk__in=sent).update(reminded_at=now)
+        context = messages.context(
+            Meeting.objects.select_related("project", "booking__room__venue").get(pk=meeting.pk)
+        )
+        made = invitation_messages_send(
+            invitations=invitations, kind=messages.REMINDER, context=context, now=now
+        )
+        reached = [i.pk for i, message in made if message.status != Status.NOT_SENT]
+        Invitation.objects.filter(pk__in=reached).update(reminded_at=now)
         meeting.reminder_sent_at = now
         meeting.save(update_fields=["reminder_sent_at"])
+        missed = len(made) - len(reached)
+        people = "person" if len(reached) == 1 else "people"
         audit_record(
             action="session.reminders_sent",
             obj=meeting,
-            summary=f"Reminders emailed to {len(sent)} {'person' if len(sent) == 1 else 'people'}",
+            summary=f"Reminders sent to {len(reached)} {people}"
+            + (f"; {missed} could not be reached" if missed else ""),
         )
-        return len(sent)
+        return len(reached)
 
 
 def reminders_send_due(*, now: dt.datetime | None = None) -> int:
@@ -477,20 +605,6 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> int:
         starts_at__gt=now,
     ).values_list("pk", flat=True)
     return sum(meeting_send_reminders(meeting_id=pk, now=now) for pk in list(due))
-
-
-def _how_to_join(meeting: Meeting) -> str:
-    lines = [f"How: {meeting.get_channel_display()}"]
-    booking = getattr(meeting, "booking", None) if meeting.pk else None
-    if booking is not None:
-        lines.append(f"Where: {booking.room}")
-    if meeting.location_notes:
-        lines.append(f"Where: {meeting.location_notes}")
-    if meeting.joining_link:
-        lines.append(f"Join online: {meeting.joining_link}")
-    if meeting.phone_details:
-        lines.append(f"Join by phone: {meeting.phone_details}")
-    return "\n".join(lines)
 
 
 # Attendance and time given --------------------------------------------------------------------

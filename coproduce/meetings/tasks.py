@@ -9,5 +9,5 @@ from coproduce.meetings import services
 
 @task()
 def send_session_reminders(meeting_id: int) -> int:
-    """Email a session's reminders if they are due and not sent yet; returns how many went."""
+    """Send a session's reminders if they are due and not sent yet; returns how many went."""
     return services.meeting_send_reminders(meeting_id=meeting_id)

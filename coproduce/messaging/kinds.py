@@ -33,7 +33,8 @@ class Reply:
     `options(message)` lists (code, label) pairs: the tick boxes on a reply slip and the words a
     text reply may use (each option's number, code or label). `record(message, code, actor)`
     records the answer (on the person's behalf when `actor` is staff) and returns a sentence saying
-    what it did. It raises ValueError with a plain message when the answer cannot be taken.
+    what it did; `message.replied_at` is already set to when the reply came. It raises ValueError
+    with a plain message when the answer cannot be taken.
 
     `several(message)`, when given and true, lets one reply choose several options (a reply slip
     that says "tick every box that applies"): `record` then gets their codes joined by commas.

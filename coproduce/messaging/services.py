@@ -57,7 +57,7 @@ def render(kind: str, channel: str, language: str, context: dict[str, Any]) -> t
     template = _TEXT.select_template(
         [f"messaging/{language}/{kind}/{channel}.txt", f"messaging/en/{kind}/{channel}.txt"]
     )
-    text = template.render(Context(context)).replace("\r\n", "\n")
+    text = template.render(Context(context, autoescape=False)).replace("\r\n", "\n")
     first, _, rest = text.lstrip("\n").partition("\n")
     if not first.startswith("Subject:"):
         raise ValueError(f"{template.origin.name} must start with a 'Subject:' line")
@@ -449,6 +449,9 @@ def record_reply(
             known_times = [t for t in earlier if t is not None]
             if known_times:
                 raise AlreadyReplied(max(known_times))
+        # Set first, so that the kind's `record` knows when the reply came (a text received
+        # earlier, a slip posted last week), not just when it was typed in.
+        locked.replied_at = now
         done = spec.reply.record(locked, ",".join(codes), actor)
         Message.objects.filter(pk=message.pk).update(replied_at=now)
         if actor is not None:

@@ -8,6 +8,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from coproduce.accounts import roles
+from coproduce.messaging.models import Message
+from coproduce.messaging.models import Status as MessageStatus
 from coproduce.projects import ladder
 from coproduce.projects.models import Project, RequestStatus, SupportRequest
 
@@ -86,3 +88,20 @@ def support_demand_by_month(months: int = 12) -> list[dict[str, Any]]:
 
 def waiting_support_requests() -> int:
     return SupportRequest.objects.filter(status=RequestStatus.NEW).count()
+
+
+def decisions_told(project: Project) -> dict[int, dict[str, Any]]:
+    """For each decision of the project whose "you said, we did" went to its members: how many
+    it reached and when it first went ({decision pk: {"reached": n, "on": datetime}})."""
+    abouts = [f"projects.decision:{pk}" for pk in project.decisions.values_list("pk", flat=True)]
+    rows = (
+        Message.objects.filter(kind="you_said_we_did", fallback_of__isnull=True, about__in=abouts)
+        .values("about")
+        .annotate(
+            reached=Count("pk", filter=~Q(status=MessageStatus.NOT_SENT)), on=Min("created_at")
+        )
+    )
+    return {
+        int(row["about"].partition(":")[2]): {"reached": row["reached"], "on": row["on"]}
+        for row in rows
+    }

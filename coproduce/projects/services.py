@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from coproduce.core.audit import audit_record
 from coproduce.core.changes import apply_changes
+from coproduce.messaging import services as messaging
+from coproduce.messaging.models import Message
+from coproduce.messaging.models import Status as MessageStatus
 from coproduce.people.models import Person
+from coproduce.people.selectors import usable
 from coproduce.projects.models import (
     Decision,
     Project,
@@ -193,6 +201,63 @@ def decision_record(
         summary=decision.summary[:200],
     )
     return decision
+
+
+@transaction.atomic
+def decision_tell_members(
+    *,
+    decision: Decision,
+    actor: User | None,
+    request: HttpRequest | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Send "you said, we did" about a decision to everyone taking part in its project, each
+    once, on their own channel. Refused until the decision says what we did. Returns how
+    many people it could reach this time (anyone told before is not told again)."""
+    if not decision.feedback_given:
+        raise ValidationError(
+            "Write what we did (the feedback to tenants) before telling the members."
+        )
+    project = decision.project
+    today = timezone.localdate()
+    members = (
+        ProjectMember.objects.filter(usable("person__"), project=project)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
+        .select_related("person")
+        .order_by("pk")
+    )
+    context = {
+        "project": project.title,
+        "decision": decision.summary,
+        "decided_on": f"{decision.decided_on.day} {decision.decided_on:%B %Y}",
+        "you_said": decision.tenant_views.strip(),
+        "we_did": decision.feedback.strip(),
+        "url": settings.SITE_URL.rstrip("/") + reverse("projects:detail", args=[project.pk]),
+    }
+    keys = {m.person_id: f"you_said_we_did:{decision.pk}:{m.person_id}" for m in members}
+    told_before = set(Message.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    reached = 0
+    for member in members:
+        if keys[member.person_id] in told_before:
+            continue
+        message = messaging.send(
+            kind="you_said_we_did",
+            person=member.person,
+            key=keys[member.person_id],
+            context=context,
+            about=f"projects.decision:{decision.pk}",
+            actor=actor,
+            now=now,
+        )
+        reached += message.status != MessageStatus.NOT_SENT
+    audit_record(
+        action="project.decision_told",
+        actor=actor,
+        obj=project,
+        request=request,
+        summary=f"Told members what we did about: {decision.summary[:150]} ({reached} reached)",
+    )
+    return reached
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/stages/<int:stage_pk>/", views.stage_edit, name="stage_edit"),
     path("<int:pk>/decisions/new/", views.decision_edit, name="decision_create"),
     path("<int:pk>/decisions/<int:decision_pk>/", views.decision_edit, name="decision_edit"),
+    path("<int:pk>/decisions/<int:decision_pk>/tell/", views.decision_tell, name="decision_tell"),
     path("<int:pk>/members/", views.member_add, name="member_add"),
     path("<int:pk>/members/<int:member_pk>/leave/", views.member_leave, name="member_leave"),
     path("<int:pk>/team/", views.staff_add, name="staff_add"),

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -96,13 +97,17 @@ def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     staff_view = roles.is_staff_member(user)
     members = project.members.select_related("person").filter(left_on__isnull=True)
+    decisions = list(project.decisions.select_related("recorded_by"))
+    told = selectors.decisions_told(project) if roles.can_record_decisions(user) else {}
     context: dict[str, Any] = {
         "project": project,
         "stages": project.stages.all(),
         "members": members if staff_view else None,
         "member_count": members.count(),
         "team": project.staff.select_related("user"),
-        "decisions": project.decisions.select_related("recorded_by"),
+        "decisions": decisions,
+        # Each decision with how its "you said, we did" went out (for those who may send it).
+        "decision_rows": [(d, told.get(d.pk)) for d in decisions],
         "ladder": selectors.project_ladder(project),
         "principles": [
             (
@@ -232,6 +237,34 @@ def decision_edit(
         intro="Record every significant decision: who made it, what tenants said and how "
         'it counted, and how you told them ("you said, we did").',
     )
+
+
+@require_POST
+@login_required
+def decision_tell(request: AuthenticatedHttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+    """Send "you said, we did" about one decision to the project's members."""
+    project = _get_project_for_user(request, pk)
+    if not roles.can_record_decisions(request.user):
+        raise PermissionDenied
+    decision = get_object_or_404(
+        Decision.objects.select_related("project"), pk=decision_pk, project=project
+    )
+    try:
+        reached = services.decision_tell_members(
+            decision=decision, actor=request.user, request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        people = "person" if reached == 1 else "people"
+        messages.success(
+            request,
+            f"'You said, we did' is on its way to {reached} {people}, each by their own "
+            "way of hearing from us. Anyone told before is not told again."
+            if reached
+            else "Nobody new to tell: every member has been told, or could not be reached.",
+        )
+    return redirect(reverse("projects:detail", args=[project.pk]) + "#decisions")
 
 
 @login_required

@@ -8,15 +8,19 @@ import secrets
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from coproduce.core.audit import audit_record
 from coproduce.core.changes import apply_changes
 from coproduce.meetings.models import Attendance, TimeGiven
+from coproduce.messaging import services as messaging
+from coproduce.messaging.models import Status as MessageStatus
 from coproduce.people.models import Person, RewardPreference
 from coproduce.projects.models import Project
 from coproduce.rewards import selectors
@@ -36,7 +40,7 @@ from coproduce.rewards.models import (
     RewardPolicy,
     Voucher,
 )
-from coproduce.rewards.money import ZERO, hourly, pounds, to_money
+from coproduce.rewards.money import ZERO, hourly, money_sum, pounds, to_money
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -459,7 +463,64 @@ def batch_mark_paid(*, batch: PaymentBatch, actor: User, request: HttpRequest | 
         request=request,
         summary=f"Marked {len(lines)} lines paid",
     )
+    batch_id = batch.pk
+    transaction.on_commit(
+        lambda: rewards_tell_paid(batch_id=batch_id, actor=actor),
+        robust=True,  # the payment is recorded: a message that fails is logged, not a 500
+    )
     return len(lines)
+
+
+# How each form of reward reaches the person, for their "reward issued" message.
+_HOW = {
+    RewardForm.BANK_TRANSFER: "into your bank account",
+    RewardForm.LOWER: "into your bank account",
+    RewardForm.VOUCHER: "as a shopping voucher",
+    RewardForm.GIFT: "as a gift",
+    RewardForm.TRAINING: "towards training or a course",
+    RewardForm.DONATION: "as a donation to the charity you chose",
+}
+
+
+def rewards_tell_paid(
+    *, batch_id: int, actor: User | None = None, now: dt.datetime | None = None
+) -> int:
+    """Tell each person in a paid batch what they were paid, once per batch, on their own
+    channel ("reward issued"). Nothing for a line worth nothing. Returns how many were told."""
+    lines = list(
+        RewardLine.objects.filter(batch_id=batch_id, status=LineStatus.PAID, amount__gt=0)
+        .select_related("person")
+        .order_by("person_id", "on", "pk")
+    )
+    by_person: dict[int, list[RewardLine]] = {}
+    for line in lines:
+        by_person.setdefault(line.person_id, []).append(line)
+    told = 0
+    for person_lines in by_person.values():
+        person = person_lines[0].person
+        hows = {_HOW.get(RewardForm(line.form), "") for line in person_lines}
+        context = {
+            "total": pounds(money_sum(line.amount for line in person_lines)),
+            "items": [
+                f"{line.description}: {pounds(line.amount)}"
+                + (f", {_HOW[RewardForm(line.form)]}" if line.form in _HOW else "")
+                for line in person_lines
+            ],
+            "how": hows.pop() if len(hows) == 1 else "",
+            "voucher": any(line.form == RewardForm.VOUCHER for line in person_lines),
+            "url": settings.SITE_URL.rstrip("/") + reverse("rewards:mine"),
+        }
+        message = messaging.send(
+            kind="reward_issued",
+            person=person,
+            key=f"reward_issued:{batch_id}:{person.pk}",
+            context=context,
+            about=f"rewards.paymentbatch:{batch_id}",
+            actor=actor,
+            now=now,
+        )
+        told += message.status != MessageStatus.NOT_SENT
+    return told
 
 
 def _reverse_entries(line: RewardLine, *, reason: str, actor: User) -> None:

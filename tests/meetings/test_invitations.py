@@ -1,4 +1,4 @@
-"""Inviting people, their replies, and email reminders."""
+"""Inviting people, their replies, and reminders (sent through messaging)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from django.utils import timezone
 from coproduce.core.models import AuditEntry
 from coproduce.meetings import services
 from coproduce.meetings.models import Invitation, RecordedVia, Rsvp
+from coproduce.messaging import services as messaging
+from coproduce.messaging.models import Message, Status
 from coproduce.people.models import Person
 
 
@@ -129,9 +131,15 @@ def test_reminders_go_once_to_people_who_may_come_and_agreed_to_contact(
         Invitation.objects.create(meeting=meeting, person=p)
     Invitation.objects.filter(person=bob).update(rsvp=Rsvp.NO)
     assert services.meeting_send_reminders(meeting_id=meeting.pk) == 1
+    messaging.deliver_due()
     assert [m.to for m in mail.outbox] == [["alice@example.org"]]
     assert meeting.title in mail.outbox[0].subject
+    # Carla (no consent) and Dan (no details) are recorded as not reached, for the coordinator.
+    not_sent = Message.objects.filter(kind="reminder", status=Status.NOT_SENT)
+    assert set(not_sent.values_list("person__first_name", flat=True)) == {"Carla", "Dan"}
+    assert not Message.objects.filter(person=bob).exists()
     assert services.meeting_send_reminders(meeting_id=meeting.pk) == 0
+    messaging.deliver_due()
     assert len(mail.outbox) == 1
     meeting.refresh_from_db()
     assert meeting.reminder_sent_at is not None
@@ -172,6 +180,7 @@ def test_saving_a_session_with_a_reminder_queues_the_task(
     # One reminder job (the dashboard refresh queued by the change is a separate job).
     reminders = [c for c in callbacks if "_enqueue_reminders" in c.__qualname__]
     assert len(reminders) == 1
+    messaging.deliver_due()
     assert [m.to for m in mail.outbox] == [["alice@example.org"]]
 
 
@@ -182,6 +191,7 @@ def test_send_reminders_command_sends_due_ones(make_meeting, alice, capsys):
     call_command("send_reminders")
     assert "Sent 1 reminder." in capsys.readouterr().out
     call_command("send_reminders")
+    messaging.deliver_due()
     assert len(mail.outbox) == 1
 
 

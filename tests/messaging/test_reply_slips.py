@@ -142,13 +142,13 @@ def test_a_code_that_no_letter_has(login, letters_waiting):
 def test_a_letter_that_takes_no_replies(login, db, users):
     who = poster(1)
     letter = Message.objects.create(
-        key="reminder:1",
-        kind="reminder",
+        key="reward_issued:1",
+        kind="reward_issued",
         person=who,
         channel="letter",
         status=Status.PRINTED,
         to="Ada Lovelace1\n1 Oak Street\nNF1 2AB",
-        body="See you on Tuesday.",
+        body="Your reward has been paid.",
         reference=references.new_reference(),
     )
     response = enter(login("adam"), letter.reference, "1")

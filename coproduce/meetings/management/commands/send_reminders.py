@@ -10,7 +10,7 @@ from coproduce.meetings.services import reminders_send_due
 
 
 class Command(BaseCommand):
-    help = "Email reminders for sessions whose reminder time has passed (each sent once)."
+    help = "Send reminders for sessions whose reminder time has passed (each sent once)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         sent = reminders_send_due()
