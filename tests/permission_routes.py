@@ -87,6 +87,8 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "diversity:quick_answer_on_behalf": pk("recipient"),
     "diversity:quick_answer_public": lambda w: {"token": w["recipient"].token},
     "messaging:unsubscribe": lambda w: {"token": unsubscribe_token(w["alice_person"])},
+    "messaging:message": pk("alice_message"),
+    "messaging:phone_outcome": pk("alice_message"),
     "promises:set": pk("promise_set"),
     "promises:propose": pk("promise_set"),
     "promises:rank": pk("promise_set"),

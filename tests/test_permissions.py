@@ -195,6 +195,11 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     "diversity:quick_answer_public": PUBLIC,  # the secret token in the URL is the key
     # Messages.
     "messaging:unsubscribe": PUBLIC,  # the signed token in the URL is the key
+    "messaging:outbox": COORDINATOR_AND_ADMIN,
+    "messaging:message": COORDINATOR_AND_ADMIN,
+    "messaging:unreached": COORDINATOR_AND_ADMIN,
+    "messaging:phone_list": COORDINATOR_AND_ADMIN,
+    "messaging:phone_outcome": post_only(COORDINATOR_AND_ADMIN),
     # Promises.
     "promises:list": SIGNED_IN,
     "promises:public_latest": only(others=REDIRECT, anonymous=REDIRECT),

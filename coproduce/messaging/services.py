@@ -371,3 +371,72 @@ def record_reply(
         done = spec.reply.record(message, code, actor)
         Message.objects.filter(pk=message.pk).update(replied_at=now or timezone.now())
     return done
+
+
+class PhoneOutcome:
+    TOLD = "told"
+    NO_ANSWER = "no_answer"
+    UNREACHABLE = "unreachable"
+    CHOICES = (
+        (TOLD, "Phoned: told them"),
+        (NO_ANSWER, "No answer"),
+        (UNREACHABLE, "Could not reach"),
+    )
+
+
+def phone_outcome(
+    *,
+    message: Message,
+    outcome: str,
+    actor: User | None,
+    answer: str | None = None,
+    now: dt.datetime | None = None,
+) -> str:
+    """Record what happened when staff rang a person from the phone list. Returns a sentence
+    saying what was done; ValueError with a plain message if it cannot be taken (the message has
+    already been dealt with, or the outcome or answer is not one of the choices).
+
+    "Phoned: told them" marks it phoned (and records the person's answer, if they gave one);
+    "No answer" keeps it on the list with a note; "Could not reach" marks it failed and sends it
+    on the next channel the person accepts.
+    """
+    now = now or timezone.now()
+    if outcome not in dict(PhoneOutcome.CHOICES):
+        raise ValueError("Choose what happened when you phoned.")
+    with transaction.atomic():
+        locked = (
+            Message.objects.select_for_update()
+            .select_related("person")
+            .filter(pk=message.pk, status=Status.TO_PHONE)
+            .first()
+        )
+        if locked is None:
+            raise ValueError("Someone has already recorded this call.")
+        local = timezone.localtime(now)
+        if outcome == PhoneOutcome.TOLD:
+            locked.status = Status.PHONED
+            locked.sent_at = now
+            locked.failure = ""
+            locked.save(update_fields=["status", "sent_at", "failure"])
+            done = "Recorded: phoned and told them."
+            if answer:
+                done += " " + record_reply(message=locked, code=answer, actor=actor, now=now)
+        elif outcome == PhoneOutcome.NO_ANSWER:
+            locked.attempts += 1
+            locked.failure = f"No answer on {local:%d %b %Y at %H:%M}."
+            locked.save(update_fields=["attempts", "failure"])
+            done = "Recorded: no answer. They stay on the phone list."
+        else:
+            fallback = _fall_back(
+                locked, Status.FAILED, "Staff could not reach them by phone.", now=now
+            )
+            done = "Recorded: could not reach them."
+            if fallback is not None:
+                done += f" The message goes by {Channel(fallback.channel).label.lower()} instead."
+        audit_record(
+            action="messages.phoned",
+            actor=actor,
+            obj=locked.person,
+            summary=f"{dict(PhoneOutcome.CHOICES)[outcome]} ({locked.get_kind_display()})",
+        )
+    return done

@@ -1,9 +1,15 @@
 from django.urls import path
 
-from coproduce.messaging import views
+from coproduce.messaging import views, views_staff
 
 app_name = "messaging"
 
 urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    # Staff pages: the outbox, one message, who could not be reached, the phone list.
+    path("outbox/", views_staff.outbox, name="outbox"),
+    path("outbox/<int:pk>/", views_staff.message_detail, name="message"),
+    path("unreached/", views_staff.unreached, name="unreached"),
+    path("phone-list/", views_staff.phone_list, name="phone_list"),
+    path("phone-list/<int:pk>/", views_staff.phone_outcome, name="phone_outcome"),
 ]
