@@ -89,6 +89,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "messaging:unsubscribe": lambda w: {"token": unsubscribe_token(w["alice_person"])},
     "messaging:message": pk("alice_message"),
     "messaging:phone_outcome": pk("alice_message"),
+    "messaging:preferences": pk("alice_person"),
     "promises:set": pk("promise_set"),
     "promises:propose": pk("promise_set"),
     "promises:rank": pk("promise_set"),

@@ -200,6 +200,8 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     "messaging:unreached": COORDINATOR_AND_ADMIN,
     "messaging:phone_list": COORDINATOR_AND_ADMIN,
     "messaging:phone_outcome": post_only(COORDINATOR_AND_ADMIN),
+    "messaging:my_preferences": TENANTS_ONLY,
+    "messaging:preferences": COORDINATOR_AND_ADMIN,
     # Promises.
     "promises:list": SIGNED_IN,
     "promises:public_latest": only(others=REDIRECT, anonymous=REDIRECT),

@@ -21,6 +21,8 @@ from coproduce.messaging.senders import SENDERS, PermanentFailure, TemporaryFail
 from coproduce.people.selectors import usable
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from coproduce.accounts.models import User
     from coproduce.people.models import Person
 
@@ -440,3 +442,42 @@ def phone_outcome(
             summary=f"{dict(PhoneOutcome.CHOICES)[outcome]} ({locked.get_kind_display()})",
         )
     return done
+
+
+def save_preferences(
+    *,
+    person: Person,
+    data: dict[str, Any],
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> ContactPreference:
+    """Save how a person wants to hear from us (their own, or staff on their behalf). `data`
+    comes from a validated PreferencesForm: channels (in order), large_print, supporter_name,
+    supporter_email, and email_back_on / text_back_on to undo an opt-out or bounce."""
+    with transaction.atomic():
+        preference = _preference_for(person)
+        preference = ContactPreference.objects.select_for_update().get(pk=preference.pk)
+        preference.channels = [str(c) for c in data["channels"]]
+        preference.large_print = bool(data.get("large_print"))
+        preference.supporter_name = data.get("supporter_name", "")
+        preference.supporter_email = data.get("supporter_email", "")
+        turned_on = []
+        if data.get("email_back_on"):
+            preference.email_opted_out_at = preference.email_bounced_at = None
+            turned_on.append("emails")
+        if data.get("text_back_on"):
+            preference.text_opted_out_at = None
+            turned_on.append("texts")
+        preference.save()
+        by = "by the person" if actor is not None and person.user_id == actor.pk else "by staff"
+        summary = "Contact preferences changed " + by
+        if turned_on:
+            summary += "; turned back on: " + " and ".join(turned_on)
+        audit_record(
+            action="messages.preferences_changed",
+            actor=actor,
+            obj=person,
+            summary=summary,
+            request=request,
+        )
+    return preference

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coproduce.messaging import views, views_staff
+from coproduce.messaging import views, views_preferences, views_staff
 
 app_name = "messaging"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("unreached/", views_staff.unreached, name="unreached"),
     path("phone-list/", views_staff.phone_list, name="phone_list"),
     path("phone-list/<int:pk>/", views_staff.phone_outcome, name="phone_outcome"),
+    # Contact preferences: a person's own, and staff on their behalf.
+    path("preferences/", views_preferences.my_preferences, name="my_preferences"),
+    path("preferences/<int:pk>/", views_preferences.preferences, name="preferences"),
 ]
