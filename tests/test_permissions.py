@@ -206,6 +206,13 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     "messaging:letters_print": post_only(COORDINATOR_AND_ADMIN, get_anonymous=LOGIN),
     "messaging:letter_pack": COORDINATOR_AND_ADMIN,
     "messaging:reply_slips": COORDINATOR_AND_ADMIN,
+    "messaging:outbox": COORDINATOR_AND_ADMIN,
+    "messaging:message": COORDINATOR_AND_ADMIN,
+    "messaging:unreached": COORDINATOR_AND_ADMIN,
+    "messaging:phone_list": COORDINATOR_AND_ADMIN,
+    "messaging:phone_outcome": post_only(COORDINATOR_AND_ADMIN),
+    "messaging:my_preferences": TENANTS_ONLY,
+    "messaging:preferences": COORDINATOR_AND_ADMIN,
     # Promises.
     "promises:list": SIGNED_IN,
     "promises:public_latest": only(others=REDIRECT, anonymous=REDIRECT),

@@ -330,3 +330,17 @@ def can_see_story(user: Visitor | None, story: Story) -> bool:
 
 def can_edit_story(user: Visitor | None, story: Story) -> bool:
     return can_manage_stories(user) and can_see_story(user, story)
+
+
+# Messages (issue #16): the outbox, who could not be reached, the phone list, and a person's
+# contact preferences edited on their behalf.
+def can_see_messages(user: Visitor | None) -> bool:
+    return _role(user) in {Role.COORDINATOR, Role.ADMIN_SUPPORT}
+
+
+def can_ring_people(user: Visitor | None) -> bool:
+    return _role(user) in {Role.COORDINATOR, Role.ADMIN_SUPPORT}
+
+
+def can_edit_contact_preferences(user: Visitor | None) -> bool:
+    return _role(user) in {Role.COORDINATOR, Role.ADMIN_SUPPORT}

@@ -54,6 +54,8 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Import people", reverse("people:import")))
     if roles.can_manage_data_requests(user):
         items.append(("Data requests", reverse("privacy:register")))
+    if roles.can_see_messages(user):
+        items.append(("Messages", reverse("messaging:outbox")))
     if roles.can_read_audit(user):
         items.append(("Audit log", reverse("home:audit_log")))
     path = request.path

@@ -28,6 +28,7 @@ from coproduce.meetings.models import (
     SessionStatus,
 )
 from coproduce.messaging import selectors as messaging
+from coproduce.messaging import selectors_staff as messages_staff
 from coproduce.people.models import Interest, InterestStatus, Person
 from coproduce.promises.models import Proposal, ProposalStatus, SetStatus
 from coproduce.rewards import selectors as rewards
@@ -262,6 +263,26 @@ def _texts_to_read(user: Any) -> Need | None:
     return Need(count, "text to read", "texts to read", reverse("messaging:inbound"))
 
 
+# Messages (issue #16): who could not be reached lately, and who is waiting for a call.
+def _messages_undelivered(user: Any) -> Need | None:
+    if not roles.can_see_messages(user):
+        return None
+    count = messages_staff.unreached_recently()
+    return Need(
+        count,
+        "message that could not be delivered",
+        "messages that could not be delivered",
+        reverse("messaging:unreached"),
+    )
+
+
+def _people_to_phone(user: Any) -> Need | None:
+    if not roles.can_ring_people(user):
+        return None
+    count = messages_staff.to_phone_count()
+    return Need(count, "person to phone", "people to phone", reverse("messaging:phone_list"))
+
+
 STAFF_NEEDS = (
     _signups,
     _texts_to_read,
@@ -269,13 +290,13 @@ STAFF_NEEDS = (
     _rooms_not_booked,
     _rewards_to_check,
     _rewards_to_approve,
+    _messages_undelivered,
+    _people_to_phone,
 )
 
 
 def staff_needs(user: Any) -> list[Need]:
-    """What needs them today, only what their role may act on, and only what is waiting.
-
-    (Failed messages are not here: nothing records a failed email delivery.)"""
+    """What needs them today, only what their role may act on, and only what is waiting."""
     counted = [need for need in (count(user) for count in STAFF_NEEDS) if need is not None]
     counted += needs.counted_for(user)
     return [need for need in counted if need.count]

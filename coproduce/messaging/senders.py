@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, make_msgid
 
 from coproduce.messaging.models import Channel, Message, Status
 
@@ -60,6 +60,8 @@ def send_email(message: Message) -> Sent:
 
     preference = preference_of(message.person)
     cc = [preference.supporter_email] if preference and preference.supporter_email else []
+    # Our own Message-ID, kept as the provider id, so that a bounce report can find the message.
+    message_id = make_msgid(domain=_mail_domain())
     email = EmailMessage(
         subject=message.subject,
         body=f"{message.body}\n\nTo stop emails like this: {unsubscribe}\n",
@@ -70,6 +72,7 @@ def send_email(message: Message) -> Sent:
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "X-Coproduce-Message": message.key,
+            "Message-ID": message_id,
         },
     )
     try:
@@ -81,7 +84,13 @@ def send_email(message: Message) -> Sent:
         raise TemporaryFailure(f"The mail server refused for now: {codes}") from exc
     except (smtplib.SMTPException, OSError) as exc:
         raise TemporaryFailure(f"The mail server could not be reached: {exc}") from exc
-    return email.extra_headers.get("Message-ID", ""), Status.SENT
+    return message_id, Status.SENT
+
+
+def _mail_domain() -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 _clients = threading.local()

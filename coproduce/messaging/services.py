@@ -737,3 +737,111 @@ def letters_reprinted(*, pack: LetterPack, actor: User, request: HttpRequest | N
         request=request,
         summary=f"Printed letter pack {pack.pk} again ({pack.count} letters)",
     )
+
+
+class PhoneOutcome:
+    TOLD = "told"
+    NO_ANSWER = "no_answer"
+    UNREACHABLE = "unreachable"
+    CHOICES = (
+        (TOLD, "Phoned: told them"),
+        (NO_ANSWER, "No answer"),
+        (UNREACHABLE, "Could not reach"),
+    )
+
+
+def phone_outcome(
+    *,
+    message: Message,
+    outcome: str,
+    actor: User | None,
+    answer: str | None = None,
+    now: dt.datetime | None = None,
+) -> str:
+    """Record what happened when staff rang a person from the phone list. Returns a sentence
+    saying what was done; ValueError with a plain message if it cannot be taken (the message has
+    already been dealt with, or the outcome or answer is not one of the choices).
+
+    "Phoned: told them" marks it phoned (and records the person's answer, if they gave one);
+    "No answer" keeps it on the list with a note; "Could not reach" marks it failed and sends it
+    on the next channel the person accepts.
+    """
+    now = now or timezone.now()
+    if outcome not in dict(PhoneOutcome.CHOICES):
+        raise ValueError("Choose what happened when you phoned.")
+    with transaction.atomic():
+        locked = (
+            Message.objects.select_for_update()
+            .select_related("person")
+            .filter(pk=message.pk, status=Status.TO_PHONE)
+            .first()
+        )
+        if locked is None:
+            raise ValueError("Someone has already recorded this call.")
+        local = timezone.localtime(now)
+        if outcome == PhoneOutcome.TOLD:
+            locked.status = Status.PHONED
+            locked.sent_at = now
+            locked.failure = ""
+            locked.save(update_fields=["status", "sent_at", "failure"])
+            done = "Recorded: phoned and told them."
+            if answer:
+                done += " " + record_reply(message=locked, code=answer, actor=actor, now=now)
+        elif outcome == PhoneOutcome.NO_ANSWER:
+            locked.attempts += 1
+            locked.failure = f"No answer on {local:%d %b %Y at %H:%M}."
+            locked.save(update_fields=["attempts", "failure"])
+            done = "Recorded: no answer. They stay on the phone list."
+        else:
+            fallback = _fall_back(
+                locked, Status.FAILED, "Staff could not reach them by phone.", now=now
+            )
+            done = "Recorded: could not reach them."
+            if fallback is not None:
+                done += f" The message goes by {Channel(fallback.channel).label.lower()} instead."
+        audit_record(
+            action="messages.phoned",
+            actor=actor,
+            obj=locked.person,
+            summary=f"{dict(PhoneOutcome.CHOICES)[outcome]} ({locked.get_kind_display()})",
+        )
+    return done
+
+
+def save_preferences(
+    *,
+    person: Person,
+    data: dict[str, Any],
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> ContactPreference:
+    """Save how a person wants to hear from us (their own, or staff on their behalf). `data`
+    comes from a validated PreferencesForm: channels (in order), large_print, supporter_name,
+    supporter_email, and email_back_on / text_back_on to undo an opt-out or bounce."""
+    with transaction.atomic():
+        preference = _preference_for(person)
+        preference = ContactPreference.objects.select_for_update().get(pk=preference.pk)
+        preference.channels = [str(c) for c in data["channels"]]
+        preference.large_print = bool(data.get("large_print"))
+        preference.supporter_name = data.get("supporter_name", "")
+        preference.supporter_email = data.get("supporter_email", "")
+        turned_on = []
+        if data.get("email_back_on"):
+            preference.email_opted_out_at = preference.email_bounced_at = None
+            turned_on.append("emails")
+        if data.get("text_back_on"):
+            preference.text_opted_out_at = None
+            turned_on.append("texts")
+        preference.save()
+        by = "by the person" if actor is not None and person.user_id == actor.pk else "by staff"
+        summary = "Contact preferences changed " + by
+        if turned_on:
+            summary += "; turned back on: " + " and ".join(turned_on)
+        audit_record(
+            action="messages.preferences_changed",
+            actor=actor,
+            obj=person,
+            summary=summary,
+            request=request,
+        )
+    return preference

@@ -75,6 +75,8 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_give_login": roles.can_give_logins(user) and person.user_id is None,
             "can_record_equality": roles.can_record_equality_for_others(user),
             "can_read_equality": roles.can_read_equality_records(user),
+            "can_edit_contact_preferences": roles.can_edit_contact_preferences(user)
+            and person.erased_at is None,
         },
     )
 

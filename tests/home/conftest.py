@@ -156,3 +156,21 @@ def queues(users, project):
         kind=RequestKind.ERASURE, person=alice, received_on=today, due_on=today + dt.timedelta(30)
     )
     assert RewardLine.objects.filter(status=LineStatus.TO_REVIEW).count() == 2
+
+    # Messages: two not delivered lately (and one long ago, not counted); one person to phone.
+    from coproduce.messaging.models import Channel, Message, Status
+
+    for n, (status, days) in enumerate(
+        ((Status.BOUNCED, 1), (Status.NOT_SENT, 2), (Status.FAILED, 40), (Status.TO_PHONE, 0))
+    ):
+        made = Message.objects.create(
+            key=f"home:{n}",
+            kind="invitation",
+            person=offline,
+            channel=Channel.PHONE,
+            status=status,
+            body="Hello",
+        )
+        Message.objects.filter(pk=made.pk).update(
+            created_at=timezone.now() - dt.timedelta(days=days)
+        )

@@ -26,11 +26,15 @@ EXPECTED = {
         "2 replies to record (by phone or post)": "meetings:list",
         "2 sessions in person without a room": "meetings:list",
         "2 rewards to check": "rewards:review",
+        "2 messages that could not be delivered": "messaging:unreached",
+        "1 person to phone": "messaging:phone_list",
     },
     "adam": {
         "2 sign-ups to check": "people:interest_list",
         "2 texts to read": "messaging:inbound",
         "2 sessions in person without a room": "meetings:list",
+        "2 messages that could not be delivered": "messaging:unreached",
+        "1 person to phone": "messaging:phone_list",
     },
     "fiona": {
         "1 reply to record (by phone or post)": "meetings:list",
@@ -67,7 +71,7 @@ def test_nothing_waiting_is_said_plainly(login, users):
 
 # Two to read the session and the user, then one COUNT for each item the role may act on.
 @pytest.mark.parametrize(
-    ("persona", "queries"), [("carol", 2 + 6), ("frank", 2 + 1), ("dora", 2 + 1)]
+    ("persona", "queries"), [("carol", 2 + 8), ("frank", 2 + 1), ("dora", 2 + 1)]
 )
 def test_the_staff_home_runs_a_fixed_number_of_queries(
     login, queues, persona, queries, django_assert_num_queries

@@ -52,7 +52,9 @@ CONTEXTS = {
 
 
 def test_every_kind_has_a_context_here():
-    assert {k.name for k in kinds.all_kinds()} - {"quick_question"} <= set(CONTEXTS)
+    # Kinds that other tests register for themselves (no templates) are not the app's.
+    ours = {k.name for k in kinds.all_kinds() if "test" not in k.name}
+    assert ours - {"quick_question"} <= set(CONTEXTS)
 
 
 @pytest.mark.parametrize("kind", sorted(CONTEXTS))

@@ -357,6 +357,19 @@ def build_world() -> dict[str, Any]:
         status=InboundStatus.WAITING,
         outcome="We do not know this number: we have never texted it.",
     )
+    # Messages: one to alice waiting on the phone list.
+    from coproduce.messaging.models import Channel, Status
+
+    w["alice_message"] = Message.objects.create(
+        key="world:alice:1",
+        kind="invitation",
+        person=alice,
+        channel=Channel.PHONE,
+        status=Status.TO_PHONE,
+        to="+441134960000",
+        subject="You are invited",
+        body="Hello Alice,\n\nYou are invited.",
+    )
 
     # A password-reset link for alice.
     w["reset_uid"] = urlsafe_base64_encode(force_bytes(users["alice"].pk))
