@@ -11,6 +11,12 @@ from typing import Any
 World = dict[str, Any]
 
 
+def answer_token(key: str) -> str:
+    from coproduce.messaging.tokens import answer_token as token
+
+    return token(key)
+
+
 def unsubscribe_token(person: Any) -> str:
     from django.core import signing
 
@@ -88,6 +94,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "diversity:quick_answer_on_behalf": pk("recipient"),
     "diversity:quick_answer_public": lambda w: {"token": w["recipient"].token},
     "messaging:unsubscribe": lambda w: {"token": unsubscribe_token(w["alice_person"])},
+    "messaging:answer": lambda w: {"token": answer_token(w["alice_message"].key)},
     "messaging:inbound_resolve": pk("inbound_text"),
     "messaging:letter_pack": pk("letter_pack"),
     "messaging:message": pk("alice_message"),

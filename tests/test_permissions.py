@@ -197,6 +197,7 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     "diversity:quick_answer_public": PUBLIC,  # the secret token in the URL is the key
     # Messages.
     "messaging:unsubscribe": PUBLIC,  # the signed token in the URL is the key
+    "messaging:answer": PUBLIC,  # the signed token in the URL is the key
     # Notify's callbacks: the bearer token is the key, whoever is signed in.
     "messaging:notify_status": post_only(only(others=UNAUTHORIZED, anonymous=UNAUTHORIZED)),
     "messaging:notify_inbound": post_only(only(others=UNAUTHORIZED, anonymous=UNAUTHORIZED)),

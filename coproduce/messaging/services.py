@@ -81,7 +81,19 @@ def _context(
             for n, (code, label) in enumerate(options, start=1)
         ],
         "reference": references.shown(message.reference) if message.reference else "",
+        # An email's reply link: answer without signing in (views_answer).
+        "answer_url": _answer_url(message) if options and message.channel == Channel.EMAIL else "",
     }
+
+
+def _answer_url(message: Message) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    from coproduce.messaging.tokens import answer_token
+
+    token = answer_token(message.key)
+    return settings.SITE_URL.rstrip("/") + reverse("messaging:answer", args=[token])
 
 
 def _new_message(

@@ -1,11 +1,19 @@
 from django.urls import path
 
-from coproduce.messaging import views, views_inbound, views_notify, views_preferences, views_staff
+from coproduce.messaging import (
+    views,
+    views_answer,
+    views_inbound,
+    views_notify,
+    views_preferences,
+    views_staff,
+)
 
 app_name = "messaging"
 
 urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("answer/<str:token>/", views_answer.answer, name="answer"),
     path("notify/status/", views_notify.notify_status, name="notify_status"),
     path("notify/inbound/", views_notify.notify_inbound, name="notify_inbound"),
     path("texts/", views_inbound.inbound, name="inbound"),
