@@ -6,18 +6,23 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from coproduce.messaging import kinds, services
 from coproduce.messaging.models import Message
-from coproduce.messaging.tokens import answer_key
+from coproduce.messaging.tokens import ANSWER_LIFETIME, answer_key
 
 
 def _message(token: str) -> Message | None:
     key = answer_key(token)
     if key is None:
         return None
-    return Message.objects.select_related("person").filter(key=key).first()
+    return (
+        Message.objects.select_related("person")
+        .filter(key=key, created_at__gte=timezone.now() - ANSWER_LIFETIME)
+        .first()
+    )
 
 
 @require_http_methods(["GET", "POST"])
