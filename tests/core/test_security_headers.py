@@ -22,6 +22,8 @@ STANDALONE_DOCUMENTS = {
     "stories/templates/stories/_document_style.html",
     # The readable summary inside a subject-access ZIP (and its PDF).
     "privacy/templates/privacy/summary.html",
+    # Letters for post, laid out as a PDF by WeasyPrint.
+    "messaging/templates/messaging/letters/pack.html",
 }
 
 
