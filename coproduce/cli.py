@@ -1,7 +1,7 @@
 """The `coproduce` command. Same as `python -m coproduce`.
 
-Sub-commands that work on the database set Django up first; `theme` and
-`story split` are pure and never touch it.
+Sub-commands that work on the database set Django up first; `theme`,
+`story split` and `tsm calculate` are pure and never touch it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ commands:
   import-people   import or update people from a CSV or XLSX file
   theme           find themes in comments and map them to promises
   report          write a health-check report (PDF or HTML)
+  tsm calculate   the Tenant Satisfaction Measures TP01-TP12 from a survey file
   story split     split an interview transcript into the story guide's questions
   dpo             data protection: `dpo export`, `dpo erase`, `dpo remind`
   retention       apply the retention schedule (--dry-run, --today D, --schedule)
@@ -34,6 +35,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "demo": ("coproduce.demo.command:cli_main", True),
     "import-people": ("coproduce.people.importing:cli_main", True),
     "theme": ("coproduce.insight.cli:main", False),
+    "tsm": ("coproduce.tsm.cli:main", False),
     "report": ("coproduce.evaluation.report:cli_main", True),
     "dpo": ("coproduce.privacy.cli:main", True),
     "retention": ("coproduce.privacy.retention_cli:main", True),
