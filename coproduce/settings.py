@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "coproduce.meetings",
     "coproduce.diversity",
     "coproduce.promises",
+    "coproduce.tsm",
     "coproduce.evaluation",
     "coproduce.rewards",
     "coproduce.stories",

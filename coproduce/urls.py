@@ -11,6 +11,7 @@ urlpatterns = [
     path("diversity/", include("coproduce.diversity.urls")),
     path("promises/", include("coproduce.promises.urls")),
     path("health-checks/", include("coproduce.evaluation.urls")),
+    path("tsm/", include("coproduce.tsm.urls")),
     path("rewards/", include("coproduce.rewards.urls")),
     path("stories/", include("coproduce.stories.urls")),
     path("privacy/", include("coproduce.privacy.urls")),

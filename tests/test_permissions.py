@@ -196,6 +196,22 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     "diversity:quick_answer_on_behalf": INVOLVEMENT_ONLY,
     "diversity:quick_answer_public": PUBLIC,  # the secret token in the URL is the key
     # Messages.
+    # Tenant Satisfaction Measures: the coordinator prepares a year, the board reads drafts,
+    # and once published anyone may read the results.
+    "tsm:list": only("carol", "brenda"),
+    "tsm:year": only("carol", "brenda"),
+    "tsm:year_edit": COORDINATOR_ONLY,
+    "tsm:survey_upload": post_only(COORDINATOR_ONLY),
+    "tsm:survey_remove": post_only(COORDINATOR_ONLY),
+    "tsm:weights_upload": post_only(COORDINATOR_ONLY),
+    "tsm:weights_clear": post_only(COORDINATOR_ONLY),
+    "tsm:figures": COORDINATOR_ONLY,
+    "tsm:publish": post_only(COORDINATOR_ONLY),
+    "tsm:unpublish": post_only(COORDINATOR_ONLY),
+    "tsm:published": PUBLIC,
+    "tsm:publication": PUBLIC,
+    "tsm:publication_pdf": PUBLIC,
+    "tsm:submission_csv": PUBLIC,
     "messaging:unsubscribe": PUBLIC,  # the signed token in the URL is the key
     "messaging:answer": PUBLIC,  # the signed token in the URL is the key
     # Notify's callbacks: the bearer token is the key, whoever is signed in.

@@ -344,3 +344,13 @@ def can_ring_people(user: Visitor | None) -> bool:
 
 def can_edit_contact_preferences(user: Visitor | None) -> bool:
     return _role(user) in {Role.COORDINATOR, Role.ADMIN_SUPPORT}
+
+
+# Tenant Satisfaction Measures (issue #17): the coordinator runs a year's figures; the board reads
+# them before they are published; once published they are public.
+def can_manage_tsm(user: Visitor | None) -> bool:
+    return _role(user) == Role.COORDINATOR
+
+
+def can_see_tsm_drafts(user: Visitor | None) -> bool:
+    return _role(user) in {Role.COORDINATOR, Role.BOARD}

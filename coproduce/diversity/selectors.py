@@ -256,6 +256,7 @@ def build_table(
     *,
     raw: bool,
     source: str = "people",
+    who: str = "participants",
 ) -> Table:
     categories = char.categories()
     known = [code for code, _ in categories]
@@ -291,14 +292,15 @@ def build_table(
             if row.participants is None and row.population_share and row.population_share >= 0.05:
                 summary.append(
                     f"{row.label} are {_pct(row.population_share)} of the people we serve; how "
-                    "many took part is hidden so that nobody can be identified."
+                    f"many {'took part' if who == 'participants' else f'of the {who} are'} is "
+                    "hidden so that nobody can be identified."
                 )
         for row in sorted(rows, key=lambda r: r.gap or 0):
             if row.gap is not None and abs(row.gap) >= 0.05:
                 word = "but" if row.gap < 0 else "and"
                 summary.append(
                     f"{row.label} are {_pct(row.population_share)} of the people we serve "
-                    f"{word} {_pct(row.participant_share)} of participants "
+                    f"{word} {_pct(row.participant_share)} of {who} "
                     f"({'under' if row.gap < 0 else 'over'}-represented)."
                 )
     return Table(

@@ -171,6 +171,10 @@ NOT_ABOUT_SUBJECT: dict[str, str] = {
     "messaging.letterpack.printed_by": "the staff member who printed a pack of letters (each "
     "letter is exported under messages)",
     "people.interest.decided_by": "the staff member who dealt with a sign-up",
+    "tsm.managementfigure.entered_by": "the staff member who entered a satisfaction-measure "
+    "figure",
+    "tsm.surveyupload.uploaded_by": "the staff member who imported a satisfaction survey file",
+    "tsm.tsmyear.published_by": "the staff member who published a year's satisfaction results",
     "privacy.datarequest.completed_by": "the data-protection lead who closed a request",
     "privacy.datarequest.opened_by": "the staff member who opened a request",
     "projects.decision.recorded_by": "the staff member who recorded a project decision",

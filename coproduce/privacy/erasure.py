@@ -239,6 +239,13 @@ RULES: dict[str, Rule] = {
     ),
     "messaging.message.sent_by": Rule(OTHERS, "Messages they sent", STAFF_ACTION),
     "people.interest.decided_by": Rule(OTHERS, "Sign-ups they decided on", STAFF_ACTION),
+    "tsm.managementfigure.entered_by": Rule(
+        OTHERS, "Satisfaction-measure figures they entered", STAFF_ACTION
+    ),
+    "tsm.surveyupload.uploaded_by": Rule(
+        OTHERS, "Satisfaction survey files they imported", STAFF_ACTION
+    ),
+    "tsm.tsmyear.published_by": Rule(OTHERS, "Satisfaction results they published", STAFF_ACTION),
     "people.interest.person": Rule(
         DELETED,
         "Their sign-ups from the 'Get involved' page",

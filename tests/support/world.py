@@ -53,6 +53,7 @@ from coproduce.rewards import services as reward_services
 from coproduce.rewards.models import Category, ExpenseClaim, PaymentBatch, RewardLine
 from coproduce.stories import services as story_services
 from coproduce.stories.models import ImpactChange, StoryConsent
+from coproduce.tsm.models import SurveyResponse, SurveyUpload, TsmYear
 from tests.conftest import PERSONAS, make_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -369,6 +370,23 @@ def build_world() -> dict[str, Any]:
         to="+441134960000",
         subject="You are invited",
         body="Hello Alice,\n\nYou are invited.",
+    )
+
+    # Tenant Satisfaction Measures: a draft year with one survey file, and a published year.
+    w["tsm_year"] = TsmYear.objects.create(label="2025/26", year_end=dt.date(2026, 3, 31))
+    w["tsm_upload"] = SurveyUpload.objects.create(
+        year=w["tsm_year"], filename="survey.csv", sha256="0" * 64, responses=1
+    )
+    SurveyResponse.objects.create(
+        year=w["tsm_year"],
+        upload=w["tsm_upload"],
+        respondent="R1",
+        line=2,
+        tenure="LCRA",
+        answers={"TP01": "very_satisfied"},
+    )
+    w["tsm_published"] = TsmYear.objects.create(
+        label="2024/25", year_end=dt.date(2025, 3, 31), published_at=timezone.now()
     )
 
     # A password-reset link for alice.
