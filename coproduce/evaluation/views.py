@@ -53,6 +53,8 @@ from coproduce.evaluation.models import (
 )
 from coproduce.people.models import Person
 from coproduce.promises.models import Promise
+from coproduce.tsm import links as tsm_links
+from coproduce.tsm import selectors as tsm_selectors
 
 
 def _get_check(request: AuthenticatedHttpRequest, pk: int) -> HealthCheck:
@@ -604,6 +606,7 @@ def _judgements_page(
 ) -> HttpResponse:
     existing = selectors.judgements(check)
     accepted = list(check.themes.filter(status=ThemeStatus.ACCEPTED))
+    tsm_year, tsm = tsm_selectors.latest_published_summaries()
     rows = []
     for promise in check.promise_set.promises.filter(dropped=False):
         j = existing.get(promise.pk)
@@ -616,12 +619,24 @@ def _judgements_page(
                 "judgement": j,
                 "form": form,
                 "label": selectors.rating_label(check, j.rating) if j else "",
+                "tsm": [
+                    tsm[code]
+                    for code in tsm_links.measures_for(
+                        promise.title, promise.wording, promise.in_practice
+                    )
+                    if code in tsm
+                ],
             }
         )
     return render(
         request,
         "evaluation/judgements.html",
-        {"check": check, "rows": rows, "me": selectors.evaluator_person(request.user, check)},
+        {
+            "check": check,
+            "rows": rows,
+            "me": selectors.evaluator_person(request.user, check),
+            "tsm_year": tsm_year,
+        },
     )
 
 
