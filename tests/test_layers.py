@@ -20,6 +20,7 @@ LAYERS: list[set[str]] = [
     {"demo"},
     {"home", "privacy"},
     {"stories", "evaluation"},
+    {"tsm"},
     {"rewards", "diversity", "promises"},
     {"meetings"},
     {"projects"},
