@@ -11,7 +11,8 @@ The story, chapter by chapter (each a module of this package):
 4. the annual health check of those promises (`evidence`, `health_check`);
 5. rewards for the time people gave (`rewards`);
 6. their stories and the difference it made (`stories`);
-7. a month of messages on every channel, with failures, fallbacks and replies (`messages`).
+7. a month of messages on every channel, with failures, fallbacks and replies (`messages`);
+8. the Tenant Satisfaction Measures of the last two reporting years, published (`tsm`).
 
 Every generated value comes from `random.Random(seed)`, and every date is laid out around the
 day the demo is built for (`today`, moved from the reference date by whole weeks: see
@@ -47,6 +48,7 @@ from coproduce.demo.riverside import (
 )
 from coproduce.demo.sign_ups import sign_ups_ensure
 from coproduce.demo.stories import build_stories_demo
+from coproduce.demo.tsm import build_tsm_demo
 from coproduce.people.models import Involvement, Person
 
 PROGRESS_FROM = 5_000  # homes; smaller builds take a second or two and need no progress bar
@@ -95,6 +97,7 @@ def _chapters(*, homes: int, seed: int, progress: bool) -> dict[str, Any]:
         "rewards": build_rewards_demo(seed=seed),
         "stories": build_stories_demo(seed=seed),
         "messages": build_messages_demo(seed=seed),
+        "tsm": build_tsm_demo(seed=seed),
     }
     if any(added.values()):
         audit_record(

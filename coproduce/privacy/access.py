@@ -171,8 +171,7 @@ NOT_ABOUT_SUBJECT: dict[str, str] = {
     "messaging.letterpack.printed_by": "the staff member who printed a pack of letters (each "
     "letter is exported under messages)",
     "people.interest.decided_by": "the staff member who dealt with a sign-up",
-    "tsm.managementfigure.entered_by": "the staff member who entered a satisfaction-measure "
-    "figure",
+    "tsm.managementfigure.entered_by": "the staff member who entered a satisfaction-measure figure",
     "tsm.surveyupload.uploaded_by": "the staff member who imported a satisfaction survey file",
     "tsm.tsmyear.published_by": "the staff member who published a year's satisfaction results",
     "privacy.datarequest.completed_by": "the data-protection lead who closed a request",

@@ -117,15 +117,18 @@ class WeightTarget(models.Model):
     """A weighting variable's population share for one category, as the landlord declared it."""
 
     year = models.ForeignKey(TsmYear, on_delete=models.CASCADE, related_name="weight_targets")
+    # "" for both groups, else the one group (LCRA or LCHO) the target is for
+    tenure = models.CharField(max_length=4, blank=True)
     variable = models.CharField(max_length=40)
     category = models.CharField(max_length=100)
     population_share = models.DecimalField(max_digits=7, decimal_places=3)
 
     class Meta:
-        ordering = ["variable", "category"]
+        ordering = ["tenure", "variable", "category"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "variable", "category"], name="tsm_one_target_per_category"
+                fields=["year", "tenure", "variable", "category"],
+                name="tsm_one_target_per_category",
             )
         ]
 

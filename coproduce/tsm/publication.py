@@ -147,7 +147,12 @@ SUBMISSION_HEADER = [
 
 
 def _number(value: Decimal | int | None) -> str:
-    return "" if value is None else str(value)
+    """As stored; a weighted count to two decimal places."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        return str(value.quantize(Decimal("0.01")))
+    return str(value)
 
 
 def submission_rows(year: TsmYear) -> list[list[str]]:

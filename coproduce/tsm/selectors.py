@@ -41,12 +41,15 @@ def responses(year: TsmYear) -> list[survey.Response]:
 
 
 def weighting(year: TsmYear) -> calc.Weighting | None:
-    targets: dict[str, dict[str, Decimal]] = {}
+    shared: dict[str, dict[str, Decimal]] = {}
+    scoped: dict[str, dict[str, dict[str, Decimal]]] = {}
     for target in WeightTarget.objects.filter(year=year):
-        targets.setdefault(target.variable, {})[target.category] = target.population_share
-    if not targets:
+        into = scoped.setdefault(target.tenure, {}) if target.tenure else shared
+        into.setdefault(target.variable, {})[target.category] = target.population_share
+    if not shared and not scoped:
         return None
-    return calc.Weighting(variables=tuple(sorted(targets)), targets=targets)
+    variables = {*shared, *(v for targets in scoped.values() for v in targets)}
+    return calc.Weighting(variables=tuple(sorted(variables)), targets=shared, tenure_targets=scoped)
 
 
 @dataclass(frozen=True)
@@ -225,7 +228,11 @@ class YearResults:
     @property
     def respondent_counts(self) -> list[tuple[str, int]]:
         """(group, respondents) in the regulator's order; a template cannot read a Counter."""
-        return [(group, self.respondents[group]) for group in ("LCRA", "LCHO") if group in self.respondents]
+        return [
+            (group, self.respondents[group])
+            for group in ("LCRA", "LCHO")
+            if group in self.respondents
+        ]
 
     @property
     def groups(self) -> list[str]:

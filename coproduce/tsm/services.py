@@ -216,9 +216,17 @@ def weights_import(
     except ValueError as exc:
         raise ValidationError(f"The weights were not saved. {exc}") from None
     WeightTarget.objects.filter(year=locked).delete()
+    scoped = {"": weighting.targets, **weighting.tenure_targets}
     targets = WeightTarget.objects.bulk_create(
-        WeightTarget(year=locked, variable=variable, category=category, population_share=share)
-        for variable, shares in sorted(weighting.targets.items())
+        WeightTarget(
+            year=locked,
+            tenure=tenure,
+            variable=variable,
+            category=category,
+            population_share=share,
+        )
+        for tenure, variables in sorted(scoped.items())
+        for variable, shares in sorted(variables.items())
         for category, share in sorted(shares.items())
     )
     audit_record(

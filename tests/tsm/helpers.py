@@ -11,7 +11,9 @@ from coproduce.tsm import management, services
 HEADER = "respondent_id,tenure_type,TP01,TP06,TP08,area,age_band\n"
 
 
-def survey(rows: list[tuple[str, str, int | str, int | str, int | str]], *, extra: str = "") -> bytes:
+def survey(
+    rows: list[tuple[str, str, int | str, int | str, int | str]], *, extra: str = ""
+) -> bytes:
     """Rows of (respondent, tenure, TP01, TP06, TP08); age band and area fixed."""
     lines = [HEADER.rstrip("\n") + extra]
     for respondent, tenure, tp01, tp06, tp08 in rows:

@@ -130,9 +130,7 @@ def test_a_survey_can_be_removed_while_the_year_is_a_draft(login, year, users):
     upload_row = services.survey_import(
         year=year, data=SURVEY, filename="survey.csv", actor=users["carol"]
     )
-    response = login("carol").post(
-        reverse("tsm:survey_remove", args=[year.pk, upload_row.pk])
-    )
+    response = login("carol").post(reverse("tsm:survey_remove", args=[year.pk, upload_row.pk]))
     assert response.status_code == 302
     assert not SurveyResponse.objects.exists()
 
