@@ -220,7 +220,7 @@ def test_the_pack_is_built_with_a_fixed_number_of_queries(login, world, users, p
     _more(world, users, 4)
     after = _queries(client)
     assert after == before, (before, after)
-    assert before <= 40, before
+    assert 20 <= before <= 45, before  # 37 to 39 by persona, with the cache cold
 
 
 # --- the PDF -------------------------------------------------------------------------------------
