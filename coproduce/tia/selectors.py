@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -39,7 +38,6 @@ from coproduce.evaluation.models import (
     Recommendation,
     Scale,
     Stage,
-    TsmFigure,
 )
 from coproduce.messaging.models import Message
 from coproduce.messaging.models import Status as MessageStatus
@@ -58,6 +56,7 @@ from coproduce.promises.models import (
     Vote,
 )
 from coproduce.tia import standard
+from coproduce.tsm import selectors as tsm_selectors
 
 if TYPE_CHECKING:
     from coproduce.accounts.models import User
@@ -67,7 +66,7 @@ REPORTED_SETS = (SetStatus.ADOPTED, SetStatus.PUBLISHED)
 # How many of the latest "you said, we did" decisions the pack quotes.
 LATEST_DECISIONS = 5
 # The complaints measures read as context (TSM management information).
-COMPLAINT_CODES = ("CH01", "CH02")
+COMPLAINT_CODES = ("TP09", "CH01", "CH02")
 PRESENTED = (Stage.PRESENTED, Stage.FOLLOW_UP)
 
 
@@ -684,46 +683,42 @@ def performance(viewer: Viewer) -> Performance:
 class ComplaintFigure:
     code: str
     name: str
-    value: Decimal
+    value: str  # e.g. "part 1: 37.9 per 1,000 homes; part 2: 5.4 per 1,000 homes"
     year: str
-    health_check_id: int
-    health_check: str
+    url: str
 
 
 def complaints_context() -> list[ComplaintFigure]:
-    """The latest CH01 and CH02 figures (complaints per 1,000 homes, and the share answered in
-    time), read from the TSM figures imported into health checks. One query; the one function
-    to change when the TSM app holds these figures."""
-    latest: dict[str, ComplaintFigure] = {}
-    for f in (
-        TsmFigure.objects.filter(code__in=COMPLAINT_CODES)
-        .select_related("health_check")
-        .order_by("code", "-health_check__year", "-year", "-id")
-    ):
-        latest.setdefault(
-            f.code,
-            ComplaintFigure(
-                f.code, f.name, f.value, f.year, f.health_check_id, f.health_check.title
-            ),
-        )
-    return [latest[code] for code in COMPLAINT_CODES if code in latest]
+    """Satisfaction with complaint handling (TP09) and the complaints measures (CH01, CH02) of
+    the newest published year of Tenant Satisfaction Measures, linked to its public page."""
+    year, summaries = tsm_selectors.latest_published_summaries()
+    if year is None:
+        return []
+    url = reverse("tsm:publication", args=[year.slug])
+    return [
+        ComplaintFigure(code, summaries[code].name, summaries[code].text, year.label, url)
+        for code in COMPLAINT_CODES
+        if code in summaries
+    ]
+
+
+def satisfaction() -> tuple[str, str, list[tuple[str, str, str]]]:
+    """The newest published year of Tenant Satisfaction Measures: its label, its public page,
+    and (code, name, figures) for every perception measure it has."""
+    year, summaries = tsm_selectors.latest_published_summaries()
+    if year is None:
+        return "", "", []
+    rows = [
+        (code, summaries[code].name, summaries[code].text)
+        for code in tsm_selectors.PERCEPTION_CODES
+        if code in summaries
+    ]
+    return year.label, reverse("tsm:publication", args=[year.slug]), rows
 
 
 def complaints(viewer: Viewer) -> list[tuple[ComplaintFigure, Figure]]:
-    return [
-        (
-            f,
-            Figure(
-                format(f.value.normalize(), "f"),
-                _link(
-                    viewer.check(f.health_check_id),
-                    reverse("evaluation:check", args=[f.health_check_id]),
-                ),
-                f"{f.code} in {f.health_check}",
-            ),
-        )
-        for f in complaints_context()
-    ]
+    # The published results are public: everyone may follow the link.
+    return [(f, Figure(f.value, f.url, f"{f.code} {f.year}")) for f in complaints_context()]
 
 
 # --- the whole pack -----------------------------------------------------------------------------
@@ -781,14 +776,13 @@ def gaps(
         found["performance"].append("No health check has been done yet.")
     elif not checked.latest_recommendations:
         found["performance"].append("The latest health check has no recommendations yet.")
-    found["performance"].append(
-        "The Tenant Satisfaction Measures survey results are not in this pack yet."
-    )
+    if tsm_selectors.published_years().first() is None:
+        found["performance"].append("No Tenant Satisfaction Measures have been published yet.")
     if not complained:
-        found["complaints"].append("No complaints figures have been entered yet.")
+        found["complaints"].append("No complaints figures have been published yet.")
     found["complaints"].append(
-        "The platform does not record complaints itself: these figures are typed in from "
-        "our own records as part of a health check."
+        "The platform does not record complaints itself: these figures come from our own "
+        "records, published with the Tenant Satisfaction Measures."
     )
     return found
 
@@ -808,6 +802,7 @@ def pack(user: User) -> dict[str, Any]:
         "promise_sets": sets,
         "performance": checked,
         "complaints": complained,
+        "satisfaction": satisfaction(),
         "shows": SHOWS,
         "gaps": gaps(
             engaged=engaged, voiced=voiced, sets=sets, checked=checked, complained=complained

@@ -18,7 +18,9 @@ from coproduce.evaluation.models import Action, Recommendation, TsmFigure
 from coproduce.projects.models import DecidedBy, Project
 from coproduce.promises.models import SetStatus
 from coproduce.tia import selectors
+from coproduce.tsm import services as tsm_services
 from tests.tia.conftest import decision, health_check, promise_set
+from tests.tsm.helpers import STATEMENT, SURVEY, every_figure, ready_year
 
 ALLOWED = ["alice", "bob", "carol", "fiona", "adam", "dora", "brenda"]
 REFUSED = ["frank", "colin", "sam"]
@@ -149,17 +151,34 @@ def test_the_health_check_section_shows_findings_and_the_boards_actions(login, w
     assert "Agreed : We will hire two more call handlers." in body
 
 
-def test_the_complaints_section_reads_the_latest_ch01_and_ch02(login, world):
-    older = health_check(world["published"], 2024)
-    TsmFigure.objects.create(
-        health_check=older, code="CH01", name="Old", value=Decimal("40"), year="2023-24"
-    )
-    figures = {f.code: f for f in selectors.complaints_context()}
-    assert figures["CH01"].value == Decimal("12.5") and figures["CH01"].year == "2024-25"
-    assert figures["CH02"].value == Decimal("87")
-    body = text(login("brenda").get(reverse("tia:pack")).content.decode())
-    assert "CH01 Complaints per 1,000 homes 12.5 2024-25" in body
-    assert "CH02 Complaints answered in time 87 2024-25" in body
+def test_the_complaints_section_reads_the_newest_published_satisfaction_measures(
+    login, world, users
+):
+    carol = users["carol"]
+    older = ready_year(tsm_services.year_create(label="2023/24", actor=carol), carol)
+    tsm_services.year_publish(year=older, actor=carol)
+    newer = tsm_services.year_create(label="2024/25", actor=carol)
+    tsm_services.survey_import(year=newer, data=SURVEY, filename="s.csv", actor=carol)
+    figures = every_figure() | {("CH01", 1): (Decimal(125), Decimal(10000))}
+    tsm_services.figures_save(year=newer, figures=figures, actor=carol)
+    newer.refresh_from_db()
+    newer = tsm_services.year_update(year=newer, data=STATEMENT, version=newer.version, actor=carol)
+    tsm_services.year_publish(year=newer, actor=carol)
+    shown = {f.code: f for f in selectors.complaints_context()}
+    # CH01 part 1: 125 stage one complaints for 10,000 homes is 12.5 per 1,000 homes.
+    assert shown["CH01"].value.startswith("part 1: 12.5 per 1,000 homes")
+    assert shown["CH01"].year == "2024/25"
+    # CH02 (both parts): 9 of 10 answered in time.
+    assert shown["CH02"].value == "part 1: 90.0%; part 2: 90.0%"
+    # TP09: in tests.tsm.helpers' survey nobody answered TP09, so it is not shown.
+    assert "TP09" not in shown
+    response = login("brenda").get(reverse("tia:pack"))
+    body = text(response.content.decode())
+    assert "CH01 Complaints relative to the size of the landlord part 1: 12.5" in body
+    assert reverse("tsm:publication", args=["2024-25"]) in response.content.decode()
+    # The perception measures sit under performance information: TP01 for tenants is 5 of 9.
+    assert "What tenants told us in the 2024/25 satisfaction survey" in body
+    assert "TP01 Overall satisfaction LCRA 55.6% (9 answered)" in body
 
 
 # --- small numbers -------------------------------------------------------------------------------
@@ -184,7 +203,7 @@ def test_with_nothing_recorded_each_section_says_what_is_missing(login, users):
     assert "No one's taking part has been recorded yet." in body
     assert "No customer promises have been adopted or published yet." in body
     assert "No health check has been done yet." in body
-    assert "No complaints figures have been entered yet." in body
+    assert "No complaints figures have been published yet." in body
     assert "The platform holds no evidence of fair and respectful treatment." in body
 
 
