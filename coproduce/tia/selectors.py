@@ -748,8 +748,8 @@ def gaps(
     """What the platform holds no evidence for, said plainly (never filled in with guesses)."""
     found: dict[str, list[str]] = {key: [] for key in SHOWS}
     found["fairness"].append(
-        "The platform holds no evidence of fair and respectful treatment. The tenant survey "
-        "question on this (TSM measure TP08) is not in this pack yet."
+        "Apart from the tenant survey's question on fair treatment (TP08), the platform holds "
+        "no evidence of fair and respectful treatment."
     )
     if not voiced.anyone:
         found["diverse_needs"].append("No one's taking part has been recorded yet.")
@@ -803,6 +803,7 @@ def pack(user: User) -> dict[str, Any]:
         "performance": checked,
         "complaints": complained,
         "satisfaction": satisfaction(),
+        "fair_treatment": next((row for row in satisfaction()[2] if row[0] == "TP08"), None),
         "shows": SHOWS,
         "gaps": gaps(
             engaged=engaged, voiced=voiced, sets=sets, checked=checked, complained=complained

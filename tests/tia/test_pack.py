@@ -179,6 +179,8 @@ def test_the_complaints_section_reads_the_newest_published_satisfaction_measures
     # The perception measures sit under performance information: TP01 for tenants is 5 of 9.
     assert "What tenants told us in the 2024/25 satisfaction survey" in body
     assert "TP01 Overall satisfaction LCRA 55.6% (9 answered)" in body
+    # TP08 under fairness: 5 of the 10 tenants agreed (R01 to R04 and R10 answered 4 or 5).
+    assert "fairly and with respect in the 2024/25 survey (TP08): LCRA 50.0%" in body
 
 
 # --- small numbers -------------------------------------------------------------------------------
@@ -204,7 +206,7 @@ def test_with_nothing_recorded_each_section_says_what_is_missing(login, users):
     assert "No customer promises have been adopted or published yet." in body
     assert "No health check has been done yet." in body
     assert "No complaints figures have been published yet." in body
-    assert "The platform holds no evidence of fair and respectful treatment." in body
+    assert "the platform holds no evidence of fair and respectful treatment." in body
 
 
 # --- a fixed number of queries -------------------------------------------------------------------
