@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "coproduce.rewards",
     "coproduce.stories",
     "coproduce.privacy",
+    "coproduce.tia",
     "coproduce.home",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("rewards/", include("coproduce.rewards.urls")),
     path("stories/", include("coproduce.stories.urls")),
     path("privacy/", include("coproduce.privacy.urls")),
+    path("tia/", include("coproduce.tia.urls")),
     path("messages/", include("coproduce.messaging.urls")),
     path("", include("coproduce.home.urls")),
 ]

@@ -325,6 +325,8 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     "stories:public_index": PUBLIC,
     "stories:public": PUBLIC,
     # Data protection.
+    "tia:pack": only(INVOLVEMENT, "dora", "brenda", TENANTS),
+    "tia:pack_pdf": only(INVOLVEMENT, "dora", "brenda", TENANTS),
     "privacy:register": DPO_ONLY,
     "privacy:open": DPO_ONLY,
     "privacy:detail": DPO_ONLY,

@@ -279,6 +279,12 @@ def can_respond_for_board(user: Visitor | None) -> bool:
     return _role(user) in {Role.COORDINATOR, Role.BOARD}
 
 
+# The TIA evidence pack (issue #17): tenants use it to scrutinise their landlord; the board, the
+# involvement team and the data-protection lead read it too. Every figure in it is an aggregate.
+def can_see_tia_pack(user: Visitor | None) -> bool:
+    return _role(user) in INVOLVEMENT_TEAM | {Role.BOARD, Role.DATA_PROTECTION, Role.TENANT}
+
+
 def can_see_rewards_home(user: Visitor | None) -> bool:
     return can_manage_rewards(user) or can_approve_payments(user)
 

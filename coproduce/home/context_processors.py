@@ -32,6 +32,8 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Health checks", reverse("evaluation:list")))
     if roles.can_see_tsm_drafts(user):
         items.append(("Satisfaction measures", reverse("tsm:list")))
+    if roles.can_see_tia_pack(user):
+        items.append(("Evidence pack", reverse("tia:pack")))
     if roles.can_request_support(user):
         items.append(("Ask for help", reverse("projects:support_list")))
     if roles.can_list_people(user):

@@ -147,12 +147,14 @@ SUBMISSION_HEADER = [
 
 
 def _number(value: Decimal | int | None) -> str:
-    """As stored; a weighted count to two decimal places."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal) and value != value.to_integral_value():
-        return str(value.quantize(Decimal("0.01")))
-    return str(value)
+    return "" if value is None else str(value)
+
+
+def _count(value: Decimal) -> str:
+    """A count: whole when unweighted, a weighted count to two decimal places."""
+    if value == value.to_integral_value():
+        return str(value.to_integral_value())
+    return str(value.quantize(Decimal("0.01")))
 
 
 def submission_rows(year: TsmYear) -> list[list[str]]:
@@ -173,8 +175,8 @@ def submission_rows(year: TsmYear) -> list[list[str]]:
                     group,
                     _number(figure.percent),
                     "percent",
-                    _number(figure.numerator),
-                    _number(figure.base),
+                    _count(figure.numerator),
+                    _count(figure.base),
                     _number(figure.respondents),
                 ]
             )

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coproduce.core.audit import audit_record
@@ -135,41 +135,50 @@ def survey_import(
         parsed = survey.read_tsm_survey(data, filename)
     except ValueError as exc:
         raise _as_validation(exc) from None
-    refs = [row.respondent for row in parsed.responses]
-    clash = (
-        SurveyResponse.objects.filter(year=locked, respondent__in=refs[:50_000])
-        .select_related("upload")
-        .order_by("respondent")
-        .first()
+    # Respondents already in the year (from earlier waves), read once and compared here: a
+    # 50,000-name IN list is more than SQLite takes.
+    earlier_rows = dict(
+        SurveyResponse.objects.filter(year=locked).values_list("respondent", "pk").iterator()
     )
-    if clash is not None:
+    clashes = sorted({row.respondent for row in parsed.responses} & earlier_rows.keys())
+    if clashes:
+        clash = SurveyResponse.objects.select_related("upload").get(pk=earlier_rows[clashes[0]])
         raise ValidationError(
             f"Nothing was imported. Respondent '{clash.respondent}' is already in this year "
             f"(from {clash.upload.filename}, line {clash.line}). Each respondent may be "
             "counted once."
         )
-    upload = SurveyUpload.objects.create(
-        year=locked,
-        filename=filename[:255],
-        sha256=digest,
-        responses=len(parsed.responses),
-        uploaded_by=actor,
-    )
-    rows = [
-        SurveyResponse(
-            year=locked,
-            upload=upload,
-            respondent=row.respondent,
-            line=row.line,
-            tenure=row.tenure,
-            answers=dict(row.answers),
-            weight=row.weight,
-            profile=dict(row.profile),
-            answered_on=row.date,
-        )
-        for row in parsed.responses
-    ]
-    SurveyResponse.objects.bulk_create(rows, batch_size=BATCH)
+    try:
+        # A savepoint: the same file sent twice at once, or a respondent added by another
+        # import a moment ago, meets the database's unique constraints here.
+        with transaction.atomic():
+            upload = SurveyUpload.objects.create(
+                year=locked,
+                filename=filename[:255],
+                sha256=digest,
+                responses=len(parsed.responses),
+                uploaded_by=actor,
+            )
+            rows = [
+                SurveyResponse(
+                    year=locked,
+                    upload=upload,
+                    respondent=row.respondent,
+                    line=row.line,
+                    tenure=row.tenure,
+                    answers=dict(row.answers),
+                    weight=row.weight,
+                    profile=dict(row.profile),
+                    answered_on=row.date,
+                )
+                for row in parsed.responses
+            ]
+            SurveyResponse.objects.bulk_create(rows, batch_size=BATCH)
+    except IntegrityError:
+        raise ValidationError(
+            "Nothing was imported. Someone imported this file, or answers from the same "
+            "respondents, a moment ago: look at the year's files."
+        ) from None
     audit_record(
         action="tsm.survey_imported",
         actor=actor,

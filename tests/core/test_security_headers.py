@@ -24,6 +24,8 @@ STANDALONE_DOCUMENTS = {
     "privacy/templates/privacy/summary.html",
     # Letters for post, laid out as a PDF by WeasyPrint.
     "messaging/templates/messaging/letters/pack.html",
+    # The published satisfaction measures as a PDF.
+    "tsm/templates/tsm/publication_pdf.html",
 }
 
 
