@@ -32,6 +32,7 @@ from coproduce.tsm.survey import (
 GROUPS = TENURES  # ("LCRA", "LCHO"): reported separately; no combined figure is asked for
 ONE_PLACE = Decimal("0.1")
 HUNDRED = Decimal(100)
+CATEGORY_MAX = 100  # what WeightTarget.category holds
 _WEIGHT_PLACES = Decimal("0.000001")
 _TOLERANCE = Decimal("0.001")  # percentage points between weighted shares and targets
 _MAX_PASSES = 200
@@ -261,6 +262,10 @@ def read_weights(data: bytes, filename: str) -> Weighting:
             )
         if not category:
             raise SurveyError(f"{where}, column category: the category is empty.")
+        if len(category) > CATEGORY_MAX:
+            raise SurveyError(
+                f"{where}, column category: the category is longer than {CATEGORY_MAX} characters."
+            )
         try:
             share = Decimal(share_text)
         except InvalidOperation:

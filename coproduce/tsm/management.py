@@ -178,6 +178,9 @@ class ManagementRow:
     denominator: Decimal
 
 
+NUMBER_LIMIT = Decimal(10) ** 12  # ManagementFigure's numbers: 14 digits, 2 after the point
+
+
 def _number(text: str, where: str, column: str) -> Decimal:
     try:
         value = Decimal(text.replace(",", ""))
@@ -187,6 +190,10 @@ def _number(text: str, where: str, column: str) -> Decimal:
         raise SurveyError(f"{where}, column {column}: '{text}' is not a number.")
     if value < 0:
         raise SurveyError(f"{where}, column {column}: '{text}' is negative.")
+    if value >= NUMBER_LIMIT:
+        raise SurveyError(
+            f"{where}, column {column}: '{text}' is too big; the most is 999,999,999,999."
+        )
     return value
 
 

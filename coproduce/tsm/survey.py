@@ -24,6 +24,11 @@ class SurveyError(ValueError):
 
 
 TENURES = ("LCRA", "LCHO")
+# What the database keeps (tsm.models): a longer id, or a weight with more digits, is refused
+# here with a message rather than by the database with an error.
+RESPONDENT_MAX = 100
+WEIGHT_MIN = Decimal("0.000001")
+WEIGHT_LIMIT = Decimal(1_000_000)
 QUESTIONS = tuple(f"TP{number:02d}" for number in range(1, 13))
 # Screening questions: only respondents answering "yes" are asked (and counted in) the measure.
 SCREENING = {
@@ -254,6 +259,11 @@ def _weight(value: str, line: int, filename: str) -> Decimal | None:
         raise SurveyError(
             f"{filename} line {line}, column weight: '{value}' is not a positive number."
         )
+    if weight < WEIGHT_MIN or weight >= WEIGHT_LIMIT:
+        raise SurveyError(
+            f"{filename} line {line}, column weight: '{value}' is not a weight we can use; "
+            "give a number from 0.000001 to 999999."
+        )
     return weight
 
 
@@ -322,6 +332,11 @@ def read_tsm_survey(data: bytes, filename: str) -> SurveyData:
         if not respondent:
             raise SurveyError(
                 f"{filename} line {line}, column {id_key}: the respondent id is empty."
+            )
+        if len(respondent) > RESPONDENT_MAX:
+            raise SurveyError(
+                f"{filename} line {line}, column {id_key}: the respondent id is longer than "
+                f"{RESPONDENT_MAX} characters."
             )
         if respondent in first_line:
             raise SurveyError(

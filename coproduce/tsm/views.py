@@ -165,18 +165,21 @@ def weights_clear(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def figures(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     year = _get_year_to_manage(request, pk)
     lines = selectors.management_lines(year)
+    # A file refused while it streamed in stops the form there: the Import button, sent after
+    # the file, never arrives, so the refusal itself says this was an import.
+    importing = "import" in request.POST or uploads.refusal(request) is not None
     form = FiguresForm(
         request.POST if "save" in request.POST else None,
         specs=management.MANAGEMENT,
         initial=figures_initial(lines),
     )
     file_form = FileForm(
-        request.POST if "import" in request.POST else None,
-        request.FILES if "import" in request.POST else None,
+        request.POST if importing else None,
+        request.FILES if importing else None,
         prefix="figures",
     )
     if request.method == "POST":
-        if "import" in request.POST:
+        if importing:
             if not uploads.add_refusal(request, file_form, "file") and file_form.is_valid():
                 upload = file_form.cleaned_data["file"]
                 try:
