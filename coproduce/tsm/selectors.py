@@ -240,6 +240,24 @@ class YearResults:
 
 
 def year_results(year: TsmYear) -> YearResults:
+    """Everything worked out for a year. A published year cannot change until it is taken down
+    (which changes its published time), so its results are cached under that time: the public
+    page and PDF of a 50,000-response year need not read every row again."""
+    if year.published_at is None:
+        return _year_results(year)
+    from dataclasses import replace
+
+    from django.core.cache import cache
+
+    key = f"tsm:results:{year.pk}:{year.published_at.timestamp()}"
+    found = cache.get(key)
+    if found is None:
+        found = _year_results(year)
+        cache.set(key, found, 24 * 3600)
+    return replace(found, year=year)
+
+
+def _year_results(year: TsmYear) -> YearResults:
     rows = responses(year)
     counts: Counter[str] = Counter(row.tenure for row in rows)
     chosen = weighting(year)
