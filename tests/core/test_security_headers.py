@@ -26,6 +26,8 @@ STANDALONE_DOCUMENTS = {
     "messaging/templates/messaging/letters/pack.html",
     # The published satisfaction measures as a PDF.
     "tsm/templates/tsm/publication_pdf.html",
+    # The TIA evidence pack as a PDF.
+    "tia/templates/tia/pack_pdf.html",
 }
 
 
