@@ -7,6 +7,7 @@ from django import forms
 from coproduce.core import uploads
 from coproduce.tsm.models import TsmYear
 from coproduce.tsm.selectors import spec_label
+from coproduce.tsm.services import METHOD_FIELDS
 
 AREA = {"rows": 3}
 
@@ -22,20 +23,7 @@ class YearForm(forms.ModelForm):
 
     class Meta:
         model = TsmYear
-        fields = [
-            "lcra_homes",
-            "lcho_homes",
-            "survey_timing",
-            "collection_methods",
-            "sample_method",
-            "contractor",
-            "contractor_role",
-            "exclusions",
-            "incentives",
-            "changes",
-            "weighting_note",
-            "other_notes",
-        ]
+        fields = list(METHOD_FIELDS)
         labels = {
             "lcra_homes": "Low-cost rental homes (LCRA) at the year end",
             "lcho_homes": "Low-cost home ownership homes (LCHO) at the year end",
