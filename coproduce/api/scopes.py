@@ -9,5 +9,7 @@ SCOPES: dict[str, str] = {
     "attendance:write": "Record who came to a session",
     "rewards:read": "Read approved reward payments (for finance)",
     "rewards:write": "Mark approved reward payments as exported to finance",
+    "voice:read": "Whose voice is heard: equality totals with small numbers hidden (never a "
+    "person's answers)",
     "public:read": "Read what is already public: promises, health-check and TSM results",
 }
