@@ -15,7 +15,9 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text="What uses it, so you know it again: for example, Housing system nightly sync.",
     )
-    kind = forms.ChoiceField(label="Kind of token", choices=TokenKind.choices)
+    kind = forms.ChoiceField(
+        label="Kind of token", choices=TokenKind.choices, initial=TokenKind.SERVICE
+    )
     owner = forms.ModelChoiceField(
         label="Owner",
         queryset=get_user_model().objects.none(),
