@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "coproduce.core",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "coproduce.stories",
     "coproduce.privacy",
     "coproduce.tia",
+    "coproduce.api",
     "coproduce.home",
 ]
 
@@ -202,6 +204,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 # GOV.UK Notify sends texts (and letters, when LETTERS_BY_NOTIFY is on). With no API key, texts
 # stay in the outbox page and letters wait for admin support to print a pack.
 NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+# Requests per token per minute on /api/v1/ (docs/api.md); more get 429 with Retry-After.
+API_RATE_LIMIT = envint("API_RATE_LIMIT", "600")
 NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 # One Notify text template whose whole content is ((body)).
 NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from coproduce.api.urls import v1_urls
 from coproduce.core import views as core_views
 
 urlpatterns = [
@@ -17,6 +18,8 @@ urlpatterns = [
     path("privacy/", include("coproduce.privacy.urls")),
     path("tia/", include("coproduce.tia.urls")),
     path("messages/", include("coproduce.messaging.urls")),
+    path("api/v1/", v1_urls),
+    path("api-tokens/", include("coproduce.api.urls")),
     path("", include("coproduce.home.urls")),
 ]
 

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent / "coproduce"
 LAYERS: list[set[str]] = [
     {"project"},
     {"demo"},
-    {"home", "privacy", "tia"},
+    {"home", "privacy", "tia", "api"},
     {"stories", "evaluation"},
     {"tsm"},
     {"rewards", "diversity", "promises"},

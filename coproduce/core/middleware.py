@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -28,6 +29,15 @@ def _has_nul(pairs: Iterable[tuple[str, Any]]) -> bool:
 
 def nul_response(request: HttpRequest) -> HttpResponse:
     security_logger.warning("Refused a request with a NUL byte on %r", request.path)
+    if request.path.startswith("/api/"):
+        # The API answers in RFC 9457 problem details (coproduce.api.problems), not pages.
+        body = {
+            "type": "urn:coproduce:problem:nul-byte",
+            "title": "Bad request",
+            "status": 400,
+            "detail": "The request has a NUL byte (\\u0000) in it. Remove it and send it again.",
+        }
+        return HttpResponse(json.dumps(body), status=400, content_type="application/problem+json")
     html = render_to_string("core/400_nul.html", {"site_name": settings.SITE_NAME})
     response = HttpResponse(html, status=400)
     # Answered before the clickjacking middleware runs, so say it here.

@@ -62,6 +62,9 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Messages", reverse("messaging:outbox")))
     if roles.can_read_audit(user):
         items.append(("Audit log", reverse("home:audit_log")))
+    if roles.can_manage_accounts(user):
+        items.append(("Accounts", reverse("accounts:account_list")))
+        items.append(("API tokens", reverse("api:token_list")))
     path = request.path
     # The most specific matching link is the current one (/people/import/ over /people/).
     matches = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]

@@ -179,6 +179,9 @@ NOT_ABOUT_SUBJECT: dict[str, str] = {
     "projects.decision.recorded_by": "the staff member who recorded a project decision",
     "projects.project.owner": "the staff member who owns a project",
     "projects.projectstaff.user": "staff working on a project",
+    "api.apitoken.owner": "the member of staff who answers for an API token (only staff own "
+    "tokens)",
+    "api.apitoken.created_by": "the system admin who made an API token",
     "core.uploadjob.created_by": "a file waiting to be read (kept a day at most); "
     "what it held is exported from where it was saved",
     "projects.supportrequest.requested_by": "a colleague asking the team for help",

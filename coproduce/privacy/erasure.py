@@ -132,6 +132,13 @@ def _no_credit(rows: models.QuerySet[Any], ctx: Context) -> None:
 
 # One rule per link: "<app>.<model>.<field>".
 RULES: dict[str, Rule] = {
+    "api.apitoken.created_by": Rule(OTHERS, "API tokens they made", STAFF_ACTION),
+    "api.apitoken.owner": Rule(
+        OTHERS,
+        "API tokens they answer for (only staff own tokens; the token stops working when "
+        "their account is switched off)",
+        STAFF_ACTION,
+    ),
     "core.auditentry.actor": Rule(BY_LAW, "Audit log entries of what they did", AUDIT),
     "core.uploadjob.created_by": Rule(
         DELETED,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from coproduce.api.tokens import token_create
 from coproduce.core.models import UploadJob
 from coproduce.diversity.models import (
     OutreachList,
@@ -388,6 +389,16 @@ def build_world() -> dict[str, Any]:
     w["tsm_published"] = TsmYear.objects.create(
         label="2024/25", year_end=dt.date(2025, 3, 31), published_at=timezone.now()
     )
+
+    # An API token for the landlord's housing system, owned by the system admin.
+    w["api_token"] = token_create(
+        name="Housing system",
+        kind="service",
+        owner=users["sam"],
+        scopes=["people:read"],
+        days=30,
+        created_by=users["sam"],
+    ).token
 
     # A password-reset link for alice.
     w["reset_uid"] = urlsafe_base64_encode(force_bytes(users["alice"].pk))
