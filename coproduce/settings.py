@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "ninja",
     "django_tasks",
     "django_tasks_db",
     "coproduce.core",
@@ -70,6 +69,8 @@ INSTALLED_APPS = [
     "coproduce.tia",
     "coproduce.api",
     "coproduce.home",
+    # After our apps, so coproduce/api/templates/ninja/swagger.html (accessible) wins.
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import axe_violations
 from tests.browser.test_csp import csp_page, sign_in  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
@@ -16,6 +17,16 @@ def test_swagger_ui_shows_the_operations(csp_page, users):  # noqa: F811
     assert response is not None and response.status == 200
     expect(csp_page.get_by_text("/api/v1/people/", exact=True).first).to_be_visible()
     assert csp_page.problems == []
+    for width in (320, 1280):
+        csp_page.set_viewport_size({"width": width, "height": 800})
+        # Open one operation too, so its parameters and responses are checked as well.
+        if width == 1280:
+            csp_page.locator(".opblock-summary").first.click()
+            expect(csp_page.locator(".opblock-body").first).to_be_visible()
+        # Our colours fix swagger-ui's contrast; its nested buttons and unlabelled scroll
+        # boxes are its own markup (see NOT_OUR_MARKUP in tests/support/crawl.py).
+        contrast = [v for v in axe_violations(csp_page) if v["id"] == "color-contrast"]
+        assert contrast == [], width
 
 
 def test_token_pages_at_320_px(browser, live_server, users):

@@ -62,7 +62,7 @@ from tests.demo.fingerprint import demo_fingerprint
 
 HOMES = 300
 SEED = 2026
-FINGERPRINT = "3cdad889891154d3d810457522ee91945f503c2da5e856f283566cf34e56a779"
+FINGERPRINT = "73f1fa82ae462b8f9b29ba56ac8a9e5ad9d0a735ab6e6718e2d943334fa871f4"
 
 
 def build(today: dt.date = REFERENCE_DATE) -> None:
