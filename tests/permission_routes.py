@@ -96,6 +96,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "api:token_detail": pk("api_token"),
     "api:token_revoke": pk("api_token"),
     "api-v1:get_person": lambda w: {"person_id": w["alice_person"].pk},
+    "api-v1:upsert_one": lambda w: {"external_ref": "HA-NEW-1"},
     "messaging:unsubscribe": lambda w: {"token": unsubscribe_token(w["alice_person"])},
     "messaging:answer": lambda w: {"token": answer_token(w["alice_message"].key)},
     "messaging:inbound_resolve": pk("inbound_text"),

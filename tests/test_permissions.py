@@ -91,6 +91,8 @@ FINANCE_ONLY = only("frank")
 SYSADMIN_ONLY = only("sam")
 # An API operation: nobody reaches it without a token (tests/api checks tokens and scopes).
 API_ONLY = only(others=UNAUTHORIZED, anonymous=UNAUTHORIZED)
+# An API path with no GET: the method is refused before the token is asked for.
+API_WRITE_ONLY = only(others=NOT_ALLOWED, anonymous=NOT_ALLOWED)
 # The project's own people: alice (member), the involvement team, the board.
 PROJECT_READERS = only(INVOLVEMENT, "alice", "brenda")
 # The health check: its evaluator alice, the involvement team, the data-protection lead, the board.
@@ -220,6 +222,8 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     "api-v1:openapi-view": PUBLIC,
     "api-v1:list_people": API_ONLY,
     "api-v1:get_person": API_ONLY,
+    "api-v1:bulk_upsert": API_WRITE_ONLY,
+    "api-v1:upsert_one": API_WRITE_ONLY,
     "api:token_list": SYSADMIN_ONLY,
     "api:token_create": SYSADMIN_ONLY,
     "api:token_detail": SYSADMIN_ONLY,

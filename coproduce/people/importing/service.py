@@ -3,12 +3,14 @@ never disagree with the import it leads to."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
 from coproduce.core.audit import audit_record
+from coproduce.core.tabular import Row
 from coproduce.people.importing.progress import Report, progress_factory
 from coproduce.people.importing.reading import ImportFileError, open_rows
 from coproduce.people.importing.results import ImportResult
@@ -68,9 +70,41 @@ def import_file(
     path = Path(path)
     name = file_name or path.name
     make, close = progress_factory(progress, report)
-    result: ImportResult | None = None
     try:
         records = open_rows(path, make, archive_limits, name)
+        return _import(records, name=name, actor=actor, request=request, how=how)
+    finally:
+        close()
+
+
+def import_records(
+    header: list[str],
+    rows: list[list[str]],
+    *,
+    name: str,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+    how: str = "",
+) -> ImportResult:
+    """Import rows given as text cells under ``header`` (the API's people, one row each): the
+    same checks, messages and all-or-nothing rule as a file. Row ``i`` is reported as line
+    ``i + 1`` (the header is line 0)."""
+    records = iter(
+        [Row(0, list(header)), *(Row(index + 1, cells) for index, cells in enumerate(rows))]
+    )
+    return _import(records, name=name, actor=actor, request=request, how=how)
+
+
+def _import(
+    records: Iterator[Row],
+    *,
+    name: str,
+    actor: User | None,
+    request: HttpRequest | None,
+    how: str,
+) -> ImportResult:
+    result: ImportResult | None = None
+    try:
         with transaction.atomic():
             walker = Walker(file_name=name, write=True)
             result = walker.run(records)
@@ -95,6 +129,4 @@ def import_file(
             "someone else changed the same people while this file was being imported; nothing "
             "was saved, please try again"
         ) from None
-    finally:
-        close()
     return result

@@ -138,7 +138,9 @@ class Writer:
         self.consent_updates.clear()
 
     def flush(self) -> None:
-        with connection.cursor() as cursor:
+        # COPY goes through psycopg's own cursor: wrap its errors as Django's (a duplicate
+        # external_ref from an import running at the same moment is an IntegrityError).
+        with connection.wrap_database_errors, connection.cursor() as cursor:
             if self.copy_sql and (self.updates or self.consent_updates):
                 self._flush_postgres_updates(cursor)
             if self.copy_sql and self.creates:
