@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from coproduce.api.auth import Scoped
 from coproduce.api.problems import MEDIA_TYPE, ApiProblem, from_exception, problem_response
 
 logger = logging.getLogger("coproduce")
@@ -53,6 +54,21 @@ class RefuseNulParser(Parser):
 
 class CoproduceApi(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
+        # Each operation says which scope it needs (`x-scope`, and in words in its description),
+        # so clients and the schema test know without reading our code.
+        for bound in self._get_bound_routers():
+            for path_view in bound.path_operations.values():
+                for operation in path_view.operations:
+                    scopes = [a.scope for a in operation.auth_callbacks if isinstance(a, Scoped)]
+                    if scopes:
+                        extra = dict(operation.openapi_extra or {})
+                        extra["x-scope"] = scopes[0]
+                        operation.openapi_extra = extra
+                        needs = f"Needs a token with the `{scopes[0]}` scope."
+                        if needs not in (operation.description or ""):
+                            operation.description = "\n\n".join(
+                                part for part in (operation.description, needs) if part
+                            )
         schema = super().get_openapi_schema(**kwargs)
         # Errors are problem details: say so in the document, so clients (and schemathesis)
         # expect the media type we send.
