@@ -52,38 +52,47 @@ def test_every_operation_names_a_known_scope(schema):
         assert operation.definition.raw.get("x-scope") in SCOPES, operation.label
 
 
+def _fuzz(operation, examples: int, check) -> None:
+    """Run ``check(case)`` on ``examples`` requests generated for ``operation``."""
+
+    @given(case=operation.as_strategy())
+    @hypothesis_settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case) -> None:
+        check(case)
+
+    run()
+
+
+def _conforms(auth: dict[str, str]):
+    def check(case) -> None:
+        response = case.call(headers=auth)
+        case.validate_response(response, checks=CHECKS, headers=auth)
+
+    return check
+
+
+def _refused(label: str, others: str):
+    def check(case) -> None:
+        assert case.call().status_code == 401, label
+        wrong = case.call(headers={"Authorization": f"Bearer {others}"})
+        assert wrong.status_code == 403, (label, wrong.text)
+
+    return check
+
+
 def test_generated_requests_get_documented_answers_and_no_5xx(schema, make_token, users):
     for operation in _operations(schema):
-        scope = operation.definition.raw["x-scope"]
-        _, secret = make_token(scope)
-        auth = {"Authorization": f"Bearer {secret}"}
-
-        @given(case=operation.as_strategy())
-        @hypothesis_settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def run(case) -> None:
-            response = case.call(headers=auth)
-            case.validate_response(response, checks=CHECKS, headers=auth)
-
-        run()
+        _, secret = make_token(operation.definition.raw["x-scope"])
+        _fuzz(operation, EXAMPLES, _conforms({"Authorization": f"Bearer {secret}"}))
 
 
 def test_no_token_is_401_and_a_wrong_scope_is_403(schema, make_token, users):
     for operation in _operations(schema):
         scope = operation.definition.raw["x-scope"]
         _, others = make_token(*(s for s in SCOPES if s != scope))
-
-        @given(case=operation.as_strategy())
-        @hypothesis_settings(
-            max_examples=3, deadline=None, database=None, suppress_health_check=list(HealthCheck)
-        )
-        def run(case) -> None:
-            assert case.call().status_code == 401, operation.label
-            wrong = case.call(headers={"Authorization": f"Bearer {others}"})
-            assert wrong.status_code == 403, (operation.label, wrong.text)
-
-        run()
+        _fuzz(operation, 3, _refused(operation.label, others))
