@@ -24,3 +24,4 @@ urlpatterns = [
 ]
 
 handler400 = "coproduce.core.views.bad_request"
+handler404 = "coproduce.core.views.page_not_found"

@@ -127,3 +127,14 @@ def test_openapi_document_is_served_and_says_problem_json(client):
     responses = document["paths"]["/api/v1/people/"]["get"]["responses"]
     assert "application/problem+json" in responses["403"]["content"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/people/-5", "/api/v2/", "/api/v1/nothing-here"])
+def test_addresses_the_api_does_not_have_are_problems_too(api_client, path):
+    _problem(api_client("people:read").get(path), 404)
+
+
+def test_other_missing_pages_are_still_pages(client, users):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
