@@ -132,6 +132,12 @@ def _no_credit(rows: models.QuerySet[Any], ctx: Context) -> None:
 
 # One rule per link: "<app>.<model>.<field>".
 RULES: dict[str, Rule] = {
+    "accounts.ssoidentity.user": Rule(
+        DELETED,
+        "Link to their organisation's sign-in",
+        "Only used to sign in; it goes with the login.",
+        _delete,
+    ),
     "core.auditentry.actor": Rule(BY_LAW, "Audit log entries of what they did", AUDIT),
     "core.uploadjob.created_by": Rule(
         DELETED,
