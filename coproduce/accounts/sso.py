@@ -154,8 +154,10 @@ def authorization_url(
         "nonce": nonce,
         "code_challenge": generate_code_challenge(verifier, "S256"),
         "code_challenge_method": "S256",
-        "prompt": "select_account" if provider.kind in ("entra", "google") else "login",
     }
+    if provider.kind in ("entra", "google"):
+        # Staff often have a personal account signed in too: let them choose.
+        params["prompt"] = "select_account"
     if provider.kind == "google" and provider.hosted_domain:
         params["hd"] = provider.hosted_domain
     return f"{provider.authorization_endpoint}?{urlencode(params)}"
@@ -192,7 +194,11 @@ class ProviderBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
             raise ValueError("No ID token in the token response")
         # Signature (RS256 with the provider's JWKS), expiry and nonce.
         payload: dict[str, Any] = self.verify_token(id_token, nonce=nonce)
-        if payload.get("iss") != self.provider.issuer:
+        issuers = {self.provider.issuer}
+        if self.provider.kind == "google":
+            # Google documents both forms.
+            issuers.add("accounts.google.com")
+        if payload.get("iss") not in issuers:
             raise ValueError(f"ID token from the wrong issuer {payload.get('iss')!r}")
         audience = payload.get("aud")
         audiences = audience if isinstance(audience, list) else [audience]

@@ -214,3 +214,13 @@ def test_with_sso_on_the_addresses_are_public(client, users, sso_on):
     assert callback["Location"].startswith(reverse("accounts:login"))
     client.force_login(users["carol"])
     assert client.post(start)["Location"] == reverse("home:home")
+
+
+def test_a_token_from_another_issuer_is_refused(client, users, settings, provider):
+    settings.SSO_PROVIDERS = {
+        "oidc": {**provider.settings("Test Org"), "issuer": "http://elsewhere"}
+    }
+    response = sso_sign_in(client, "carol@example.org")
+    assert "Signing in with Test Org did not work" in messages_of(client, response)
+    assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(action="sso.refused", summary__contains="failed").exists()
