@@ -305,6 +305,63 @@ CONTENT_SECURITY_POLICY = {
 
 OTP_TOTP_ISSUER = SITE_NAME
 
+# Staff single sign-on with OpenID Connect (docs/sso.md). Each provider is on when its variables
+# are set; none set means no SSO buttons and the SSO addresses answer 404. Nothing is fetched at
+# start-up: Entra's and Google's endpoints are fixed; a generic provider's discovery document is
+# fetched when someone starts signing in with it (and cached).
+SSO_PROVIDERS: dict[str, dict[str, str]] = {}
+if os.environ.get("SSO_ENTRA_TENANT_ID") and os.environ.get("SSO_ENTRA_CLIENT_ID"):
+    _tenant = os.environ["SSO_ENTRA_TENANT_ID"].strip()
+    _entra = f"https://login.microsoftonline.com/{_tenant}"
+    SSO_PROVIDERS["microsoft"] = {
+        "kind": "entra",
+        "name": "Microsoft",
+        "client_id": os.environ["SSO_ENTRA_CLIENT_ID"],
+        "client_secret": os.environ.get("SSO_ENTRA_CLIENT_SECRET", ""),
+        "authorization_endpoint": f"{_entra}/oauth2/v2.0/authorize",
+        "token_endpoint": f"{_entra}/oauth2/v2.0/token",
+        "jwks_uri": f"{_entra}/discovery/v2.0/keys",
+        "issuer": f"{_entra}/v2.0",
+    }
+if os.environ.get("SSO_GOOGLE_CLIENT_ID"):
+    SSO_PROVIDERS["google"] = {
+        "kind": "google",
+        "name": "Google",
+        "client_id": os.environ["SSO_GOOGLE_CLIENT_ID"],
+        "client_secret": os.environ.get("SSO_GOOGLE_CLIENT_SECRET", ""),
+        "authorization_endpoint": "https://accounts.google.com/o/oauth2/v2/auth",
+        "token_endpoint": "https://oauth2.googleapis.com/token",
+        "jwks_uri": "https://www.googleapis.com/oauth2/v3/certs",
+        "issuer": "https://accounts.google.com",
+        "hosted_domain": os.environ.get("SSO_GOOGLE_HOSTED_DOMAIN", "").strip().lower(),
+    }
+if os.environ.get("SSO_OIDC_ISSUER") and os.environ.get("SSO_OIDC_CLIENT_ID"):
+    SSO_PROVIDERS["oidc"] = {
+        "kind": "oidc",
+        "name": os.environ.get("SSO_OIDC_NAME", "your organisation's account"),
+        "client_id": os.environ["SSO_OIDC_CLIENT_ID"],
+        "client_secret": os.environ.get("SSO_OIDC_CLIENT_SECRET", ""),
+        "issuer": os.environ["SSO_OIDC_ISSUER"].rstrip("/"),
+        "discovery": os.environ.get("SSO_OIDC_DISCOVERY", ""),
+        "authorization_endpoint": os.environ.get("SSO_OIDC_AUTHORIZATION_ENDPOINT", ""),
+        "token_endpoint": os.environ.get("SSO_OIDC_TOKEN_ENDPOINT", ""),
+        "jwks_uri": os.environ.get("SSO_OIDC_JWKS_ENDPOINT", ""),
+    }
+# Entra sends no email_verified claim: its email is trusted only in these domains (or when the
+# token's xms_edov claim says the domain is verified).
+SSO_ENTRA_EMAIL_DOMAINS = [d.lower() for d in envlist("SSO_ENTRA_EMAIL_DOMAINS", "")]
+# "allowed" (default) or "off": when off, staff other than the system admin cannot sign in with
+# a password while SSO is configured.
+SSO_STAFF_PASSWORDS = os.environ.get("SSO_STAFF_PASSWORDS", "allowed").strip().lower()
+# When true, an SSO sign-in counts as two-step even if the token does not say MFA was used.
+SSO_TRUSTS_PROVIDER_MFA = envbool("SSO_TRUSTS_PROVIDER_MFA", "false")
+OIDC_TIMEOUT = 10
+# The browser is redirected from our SSO start (a form POST) to the provider: allow it.
+for _provider in SSO_PROVIDERS.values():
+    _endpoint = _provider["authorization_endpoint"] or _provider["issuer"]
+    _origin = "/".join(_endpoint.split("/")[:3])
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(_origin)
+
 # Staff sign-in security (docs/staff-security.md). Two-step sign-in is required for staff
 # in production and optional while developing, so the demo logins work with a password alone.
 STAFF_TWO_STEP_REQUIRED = envbool("STAFF_TWO_STEP_REQUIRED", "false" if DEBUG else "true")

@@ -110,6 +110,10 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     # Only reachable half-way through a two-step sign-in, which nobody here is.
     "accounts:login_verify": only(others=LOGIN),
     "accounts:login_recovery": SIGNED_IN,
+    # Single sign-on is public like the sign-in page, but off here (no SSO_* variables), so
+    # its addresses are not found; tests/accounts/test_sso.py checks them with a provider on.
+    "accounts:sso_start": post_only(only(others=NOT_FOUND, anonymous=NOT_FOUND)),
+    "accounts:sso_callback": only(others=NOT_FOUND, anonymous=NOT_FOUND),
     "accounts:logout": post_only(SIGNED_IN),
     "accounts:reauth": SIGNED_IN,
     "accounts:security": SIGNED_IN,

@@ -17,6 +17,8 @@ from coproduce.accounts import roles, services
 from coproduce.accounts.redirects import current_path, redirect_to, with_next
 
 LAST_SEEN_KEY = "staff_last_seen"
+# Same value as sso.MFA_KEY (sso imports models, which this module must not).
+SSO_MFA_KEY = "sso_mfa"
 
 
 def idle_message(seconds: int) -> str:
@@ -70,6 +72,10 @@ class StaffSecurityMiddleware:
         ):
             return None
         if getattr(user, "is_verified", lambda: False)():
+            return None
+        if request.session.get(SSO_MFA_KEY):
+            # Signed in with the organisation's provider, which asked for its own second step
+            # (sso.provider_did_mfa, docs/sso.md).
             return None
         path = request.path_info
         if services.confirmed_totp_device(user) is not None:

@@ -61,3 +61,24 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class SsoIdentity(models.Model):
+    """Which account at an identity provider (its `sub`) signs in as this staff login.
+
+    Recorded on the first single sign-on, so a later change of email at the provider cannot
+    reach another account (docs/sso.md)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_identities")
+    provider = models.CharField(max_length=20)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "user"], name="sso_one_per_provider"),
+            models.UniqueConstraint(fields=["provider", "subject"], name="sso_subject_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} sign-in for {self.user}"

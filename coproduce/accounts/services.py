@@ -40,6 +40,18 @@ def login_failure_record(*, email: str, ip: str | None) -> None:
         ratelimit.hit(LOGIN_SCOPE_IP, ip, window)
 
 
+def sso_is_throttled(*, ip: str | None) -> bool:
+    """Single sign-on has no address typed in: only the address of the browser is counted."""
+    return (
+        bool(ip) and ratelimit.count(LOGIN_SCOPE_IP, ip or "") >= settings.LOGIN_FAILURE_LIMIT * 4
+    )
+
+
+def sso_failure_record(*, ip: str | None) -> None:
+    if ip:
+        ratelimit.hit(LOGIN_SCOPE_IP, ip, settings.LOGIN_FAILURE_WINDOW)
+
+
 def login_success_record(*, email: str) -> None:
     ratelimit.reset(LOGIN_SCOPE_EMAIL, email.lower())
 

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 import base64
+import secrets
+from urllib.parse import urlencode
 
+import requests
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -18,14 +22,17 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.models import Device
 
-from coproduce.accounts import roles, selectors, services
+from coproduce.accounts import roles, selectors, services, sso
 from coproduce.accounts.forms import LoginForm, ReauthForm, RecoveryCodeForm, TokenForm
 from coproduce.accounts.models import User
 from coproduce.accounts.reauth import reauth_required
 from coproduce.accounts.types import AuthenticatedHttpRequest
-from coproduce.core.audit import client_ip
+from coproduce.core.audit import audit_record, client_ip
 
 PENDING_KEY = "pending_2fa_user"
+PASSWORDS_OFF = (
+    "Staff sign in with their organisation account. Use the “Sign in with …” button on this page."
+)
 THROTTLED = (
     "Too many attempts to sign in. For your security, please wait 15 minutes and try "
     "again, or reset your password."
@@ -56,6 +63,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.is_bound = False
             messages.error(request, THROTTLED)
             status = 429
+        elif form.is_valid() and sso.passwords_refused(form.get_user()):
+            # Only someone who knows the password learns that this account uses SSO.
+            form = LoginForm(request)
+            form.is_bound = False
+            messages.error(request, PASSWORDS_OFF)
+            sso.refusal_record(
+                request=request,
+                provider=None,
+                refused=sso.Refused(PASSWORDS_OFF, "password sign-in is off for staff", user=None),
+            )
         elif form.is_valid():
             user = form.get_user()
             services.login_success_record(email=email)
@@ -68,7 +85,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             services.login_failure_record(email=email, ip=ip)
     return render(
-        request, "accounts/login.html", {"form": form, "next": _next_url(request)}, status=status
+        request,
+        "accounts/login.html",
+        {"form": form, "next": _next_url(request), "sso_providers": sso.configured()},
+        status=status,
     )
 
 
@@ -303,3 +323,106 @@ def account_two_step_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
         f"Two-step sign-in is off for {account}. They will set it up again when they next sign in.",
     )
     return redirect("accounts:account_detail", pk=account.pk)
+
+
+# Single sign-on (sso.py, docs/sso.md) ---------------------------------------------------------
+
+
+def _sso_provider_or_404(key: str) -> sso.Provider:
+    if key not in settings.SSO_PROVIDERS:
+        raise Http404
+    try:
+        provider = sso.provider_get(key)
+    except (requests.RequestException, ValueError):
+        provider = None
+    if provider is None or not provider.authorization_endpoint:
+        raise _SsoUnavailable(settings.SSO_PROVIDERS[key]["name"])
+    return provider
+
+
+class _SsoUnavailable(Exception):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _back_to_login(request: HttpRequest, message: str, next_url: str = "") -> HttpResponse:
+    messages.error(request, message)
+    target = reverse("accounts:login")
+    if next_url and next_url != "/":
+        target = f"{target}?{urlencode({'next': next_url})}"
+    return redirect(target)
+
+
+@require_POST
+@never_cache
+def sso_start(request: HttpRequest, provider: str) -> HttpResponse:
+    if not sso.is_on():
+        raise Http404
+    if request.user.is_authenticated:
+        return redirect("home:home")
+    try:
+        chosen = _sso_provider_or_404(provider)
+    except _SsoUnavailable as exc:
+        return _back_to_login(request, sso.FAILED.format(provider=exc.name))
+    if services.sso_is_throttled(ip=client_ip(request)):
+        return _back_to_login(request, THROTTLED)
+    redirect_uri = request.build_absolute_uri(reverse("accounts:sso_callback"))
+    return redirect(
+        sso.authorization_url(
+            request=request, provider=chosen, redirect_uri=redirect_uri, next_url=_next_url(request)
+        )
+    )
+
+
+@never_cache
+def sso_callback(request: HttpRequest) -> HttpResponse:
+    if not sso.is_on():
+        raise Http404
+    flow = request.session.pop(sso.FLOW_KEY, None)
+    if not isinstance(flow, dict) or flow.get("provider") not in settings.SSO_PROVIDERS:
+        return _back_to_login(
+            request, "That sign-in link has expired or was already used. Start again."
+        )
+    next_url = str(flow.get("next") or "/")
+    name = settings.SSO_PROVIDERS[flow["provider"]]["name"]
+    state = request.GET.get("state", "")
+    code = request.GET.get("code", "")
+    ip = client_ip(request)
+    if not state or not secrets.compare_digest(state, str(flow.get("state", ""))) or not code:
+        # The person cancelled at the provider, or the link is not ours.
+        return _back_to_login(request, sso.FAILED.format(provider=name), next_url)
+    provider: sso.Provider | None = None
+    try:
+        provider = _sso_provider_or_404(flow["provider"])
+        claims = sso.ProviderBackend(provider).claims(
+            code=code,
+            redirect_uri=str(flow["redirect_uri"]),
+            nonce=str(flow["nonce"]),
+            verifier=str(flow["verifier"]),
+        )
+        user = sso.staff_match(provider, claims)
+    except sso.Refused as refused:
+        sso.refusal_record(request=request, provider=provider, refused=refused)
+        services.sso_failure_record(ip=ip)
+        return _back_to_login(request, refused.message, next_url)
+    except (_SsoUnavailable, requests.RequestException, SuspiciousOperation, ValueError) as exc:
+        failed = sso.Refused(sso.FAILED.format(provider=name), f"failed: {type(exc).__name__}")
+        sso.refusal_record(request=request, provider=provider, refused=failed)
+        return _back_to_login(request, failed.message, next_url)
+    audit_record(
+        action="sso.signed_in",
+        actor=user,
+        obj=user,
+        request=request,
+        summary=f"Signed in with {provider.name}",
+    )
+    if not sso.provider_did_mfa(claims) and services.confirmed_totp_device(user) is not None:
+        # The provider did not say it asked for a second step: ours still applies.
+        request.session[PENDING_KEY] = user.pk
+        request.session["pending_next"] = next_url
+        return redirect("accounts:login_verify")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if sso.provider_did_mfa(claims):
+        request.session[sso.MFA_KEY] = True
+    return redirect(next_url)

@@ -148,6 +148,8 @@ _STAFF = (
 )
 # Links that are not about the subject, with the reason.
 NOT_ABOUT_SUBJECT: dict[str, str] = {
+    "accounts.ssoidentity.user": "a staff login's link to the organisation's own sign-in "
+    "(an identifier the organisation's provider gave it); tenants cannot have one",
     "diversity.equalityconsent.recorded_by": "the staff member who typed in the consent "
     "(the consent is exported under equality)",
     "diversity.outreachlist.created_by": "the staff member who made an outreach list",

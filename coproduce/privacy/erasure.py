@@ -132,6 +132,12 @@ def _no_credit(rows: models.QuerySet[Any], ctx: Context) -> None:
 
 # One rule per link: "<app>.<model>.<field>".
 RULES: dict[str, Rule] = {
+    "accounts.ssoidentity.user": Rule(
+        DELETED,
+        "Link to their organisation's sign-in",
+        "Only used to sign in; it goes with the login.",
+        _delete,
+    ),
     "api.apitoken.created_by": Rule(OTHERS, "API tokens they made", STAFF_ACTION),
     "api.apitoken.owner": Rule(
         OTHERS,
