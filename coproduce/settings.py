@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "coproduce.core",
     "coproduce.accounts",
     "coproduce.people",
+    "coproduce.webhooks",
     "coproduce.messaging",
     "coproduce.projects",
     "coproduce.meetings",
@@ -250,7 +251,11 @@ RETENTION = {
     "messages": envint("RETENTION_MESSAGES_DAYS", "365"),
     # Finished subject-access exports (the ZIP file), after the request is closed.
     "exports": envint("RETENTION_EXPORTS_DAYS", "30"),
+    # Webhook events and their delivery log, after the event.
+    "webhooks": envint("RETENTION_WEBHOOKS_DAYS", "90"),
 }
+# Webhooks may post to private, loopback or link-local addresses only when this is on (tests).
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = envbool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "false")
 # When the nightly retention task runs (local time, Europe/London).
 RETENTION_RUN_AT = os.environ.get("RETENTION_RUN_AT", "02:30")
 

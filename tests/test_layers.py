@@ -26,6 +26,7 @@ LAYERS: list[set[str]] = [
     {"projects"},
     {"messaging"},
     {"people"},
+    {"webhooks"},
     {"accounts"},
     {"core", "insight"},
 ]
