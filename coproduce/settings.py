@@ -249,6 +249,9 @@ RETENTION = {
     "messages": envint("RETENTION_MESSAGES_DAYS", "365"),
     # Finished subject-access exports (the ZIP file), after the request is closed.
     "exports": envint("RETENTION_EXPORTS_DAYS", "30"),
+    # Former tenants (tenancy ended, via the API) are erased this long after the later of the
+    # tenancy's end and their last involvement.
+    "former_tenants": envint("RETENTION_FORMER_TENANTS_DAYS", str(2 * 365)),
 }
 # When the nightly retention task runs (local time, Europe/London).
 RETENTION_RUN_AT = os.environ.get("RETENTION_RUN_AT", "02:30")
