@@ -167,9 +167,9 @@ RULES: tuple[Rule, ...] = (
         "People whose tenancy has ended (the housing system says so) are erased, exactly as "
         "on an erasure request, {period} after the later of the day it ended and the last "
         "time they were involved. Nobody with a reward or expense not paid yet is erased.",
-        "Once someone is no longer a tenant we have no reason to keep their details, but "
-        "many stay involved for a while; two years covers the end of any project they "
-        "were in and the next health check.",
+        "Once someone is no longer a tenant we have no reason to keep their details. They "
+        "get no new invitations, but may finish what they were part of; two years from "
+        "their last involvement covers that and the next health check.",
     ),
 )
 RULES_BY_KIND = {rule.kind: rule for rule in RULES}

@@ -79,3 +79,30 @@ def test_later_involvement_moves_the_clock(api_client, db, settings):
     assert Person.objects.get(external_ref="HA-STAY").erased_at is None
     retention_apply(today=dt.date(2027, 6, 2))
     assert Person.objects.filter(external_ref="HA-STAY").count() == 0
+
+
+def test_people_whose_tenancy_ended_get_no_new_invitations(api_client, users):
+    from django.utils import timezone
+
+    from coproduce.meetings import services as meetings
+    from coproduce.meetings.models import Invitation
+    from coproduce.projects.models import Project
+
+    project = Project.objects.create(title="Promises", purpose="Write", owner=users["carol"])
+    starts = timezone.now() + dt.timedelta(days=7)
+    meeting = meetings.meeting_create(
+        data={
+            "project": project,
+            "title": "Workshop",
+            "channel": "in_person",
+            "starts_at": starts,
+            "ends_at": starts + dt.timedelta(hours=1),
+        },
+        actor=users["carol"],
+    )
+    api_client("people:write").post(URL.format("T-ALICE"), {"ended_on": "2026-01-31"})
+    alice, bob = users["alice"].person, users["bob"].person
+    meetings.invitations_create(meeting=meeting, people=[alice, bob], actor=users["carol"])
+    assert list(Invitation.objects.filter(meeting=meeting).values_list("person", flat=True)) == [
+        bob.pk
+    ]

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from coproduce.core.audit import audit_record
@@ -305,8 +305,9 @@ def upsert_records(
                 _audit(outcomes, actor=actor, request=request, how=how, each=audit_each)
                 _notify(outcomes, withdrawn)
                 return outcomes
-        except IntegrityError:
+        except (IntegrityError, connection.Database.IntegrityError):
             # Someone else added one of these references first; on the next try it is there.
+            # (COPY goes to psycopg directly, so its error is psycopg's, not Django's.)
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
