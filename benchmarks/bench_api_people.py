@@ -92,9 +92,7 @@ def child(count: int, fresh: bool) -> dict[str, object]:
     ).secret
     rng = random.Random(7)
     everyone = [person(n, rng) for n in range(count)]
-    bodies = [
-        json.dumps({"people": everyone[i : i + BATCH]}) for i in range(0, count, BATCH)
-    ]
+    bodies = [json.dumps({"people": everyone[i : i + BATCH]}) for i in range(0, count, BATCH)]
     client = Client(headers={"Authorization": f"Bearer {secret}"})
 
     def send_all(batches: list[str]) -> dict[str, object]:

@@ -305,7 +305,7 @@ def upsert_records(
                 _audit(outcomes, actor=actor, request=request, how=how, each=audit_each)
                 _notify(outcomes, withdrawn)
                 return outcomes
-        except (IntegrityError, connection.Database.IntegrityError):
+        except (IntegrityError, connection.Database.IntegrityError):  # type: ignore[attr-defined]
             # Someone else added one of these references first; on the next try it is there.
             # (COPY goes to psycopg directly, so its error is psycopg's, not Django's.)
             if attempt == 2:
