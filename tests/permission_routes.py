@@ -96,6 +96,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "api:token_detail": pk("api_token"),
     "api:token_revoke": pk("api_token"),
     "api-v1:get_person": lambda w: {"person_id": w["alice_person"].pk},
+    "api-v1:patch_person": lambda w: {"person_id": w["alice_person"].pk},
     "api-v1:upsert_person": lambda w: {"external_ref": "T-ALICE"},
     "api-v1:tenancy_ended": lambda w: {"external_ref": "T-ALICE"},
     "messaging:unsubscribe": lambda w: {"token": unsubscribe_token(w["alice_person"])},
