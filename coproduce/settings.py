@@ -253,6 +253,9 @@ RETENTION = {
     "exports": envint("RETENTION_EXPORTS_DAYS", "30"),
     # Webhook events and their delivery log, after the event.
     "webhooks": envint("RETENTION_WEBHOOKS_DAYS", "90"),
+    # Former tenants (tenancy ended, via the API) are erased this long after the later of the
+    # tenancy's end and their last involvement.
+    "former_tenants": envint("RETENTION_FORMER_TENANTS_DAYS", str(2 * 365)),
 }
 # Webhooks may post to private, loopback or link-local addresses only when this is on (tests).
 WEBHOOKS_ALLOW_PRIVATE_NETWORKS = envbool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "false")

@@ -359,8 +359,13 @@ def invitations_create(
     (`invitations_send`); `kind` is "outreach" for people an outreach list picked.
     """
     wanted = {p.pk for p in people}
-    # Restricted and erased people are never invited (privacy app).
-    wanted = set(Person.objects.filter(usable(), pk__in=wanted).values_list("pk", flat=True))
+    # Restricted and erased people are never invited (privacy app), nor people whose tenancy
+    # has ended (the housing system told us through the API).
+    wanted = set(
+        Person.objects.filter(usable(), pk__in=wanted, tenancy_ended_on__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
     already = set(
         Invitation.objects.filter(meeting=meeting, person_id__in=wanted).values_list(
             "person_id", flat=True

@@ -134,12 +134,17 @@ class Person(ChannelsDisplayMixin, models.Model):
         db_index=True,
     )
     involved_since = models.DateField(null=True, blank=True)
+    # Set by the housing system (API): starts the retention clock for former tenants.
+    tenancy_ended_on = models.DateField("Tenancy ended on", null=True, blank=True)
     # Data-protection state (privacy app). A restricted record is kept but used for nothing:
     # no invitations, lists, samples or messages. An erased record keeps only a pseudonym.
     processing_restricted = models.BooleanField(default=False, db_index=True)
     restricted_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True, db_index=True)
     pseudonym = models.CharField(max_length=32, blank=True)
+    # After erasure: a keyed one-way fingerprint of their housing system reference, so that a
+    # sync sending the same reference again cannot bring the record back (people.services).
+    erased_ref = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Indexed: the dashboard's cached profile of the people we serve is keyed on the latest change.
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

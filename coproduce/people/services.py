@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -86,6 +89,54 @@ def person_update(
         # Unticking "Happy to be contacted" is a withdrawal: it takes effect everywhere now.
         contact_consent_withdrawn.send(sender=Person, person=current)
     return current
+
+
+def ref_fingerprint(external_ref: str) -> str:
+    """A keyed one-way fingerprint of a housing system reference, kept after erasure so the
+    same reference sent again is recognised without keeping the reference itself."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, b"person-ref:" + external_ref.encode(), hashlib.sha256).hexdigest()
+
+
+def ref_was_erased(external_ref: str) -> bool:
+    return Person.objects.filter(
+        erased_at__isnull=False, erased_ref=ref_fingerprint(external_ref)
+    ).exists()
+
+
+@transaction.atomic
+def person_tenancy_ended(
+    *,
+    person: Person,
+    ended_on: dt.date,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> tuple[Person, bool]:
+    """Record the day their tenancy ended (starts the retention clock for former tenants).
+
+    The same date again changes nothing (returns ``changed=False``, no audit entry); another
+    date replaces it and is audited. The row is locked while it changes."""
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if ended_on > timezone.localdate():
+        raise ValidationError(
+            "ended_on is in the future: send it on or after the day the tenancy ends."
+        )
+    if current.tenancy_ended_on == ended_on:
+        return current, False
+    before = current.tenancy_ended_on
+    current.tenancy_ended_on = ended_on
+    current.save(update_fields=["tenancy_ended_on", "updated_at"])
+    audit_record(
+        action="person.tenancy_ended",
+        actor=actor,
+        obj=current,
+        request=request,
+        summary=(
+            f"Tenancy ended on {ended_on:%d %B %Y}"
+            + (f" (was {before:%d %B %Y})" if before else "")
+        ),
+    )
+    return current, True
 
 
 def person_view_record(*, person: Person, actor: User, request: HttpRequest | None = None) -> None:

@@ -35,6 +35,7 @@ from django.utils import timezone
 from coproduce.core.audit import audit_record
 from coproduce.evaluation.anonymise import mask
 from coproduce.people.models import Interest, Person
+from coproduce.people.services import ref_fingerprint
 from coproduce.privacy.links import PersonLink, person_links
 from coproduce.privacy.models import DataRequest, RequestKind, RequestStatus
 
@@ -379,6 +380,8 @@ PERSON_KEPT = {
     "restricted_at": "Data-protection state.",
     "erased_at": "When they were erased.",
     "pseudonym": "The pseudonym that replaces their name.",
+    "erased_ref": "A one-way fingerprint of their housing system reference (not the reference "
+    "itself), so the landlord's nightly sync cannot bring the record back.",
     "first_name": "Replaced by the pseudonym.",
     "last_name": "Replaced by the pseudonym.",
 }
@@ -675,6 +678,8 @@ def new_pseudonym() -> str:
 
 def _blank_person(person: Person, pseudonym: str) -> None:
     code = pseudonym.removeprefix(PSEUDONYM_PREFIX).strip()
+    if person.external_ref:
+        person.erased_ref = ref_fingerprint(person.external_ref)
     for f in Person._meta.concrete_fields:
         if f.name in PERSON_KEPT:
             continue
@@ -725,23 +730,9 @@ def _outcome(plan: Plan, pseudonym: str) -> str:
     return "\n".join(lines)
 
 
-@transaction.atomic
-def person_erase(
-    *, request: DataRequest, actor: User | None, request_http: HttpRequest | None = None
-) -> Plan:
-    """Erase the person of an open erasure request, in one transaction; return the plan done.
-
-    Refused, with nothing changed, when the request is not an open erasure request, the
-    person has rewards or expenses not paid yet, or they were erased already (also when a
-    second erasure of the same person ran at the same moment: the row lock makes the second
-    wait, then it sees `erased_at`)."""
-    data_request = DataRequest.objects.select_for_update().get(pk=request.pk)
-    _check_request(data_request)
-    person = (
-        Person.objects.select_for_update(of=("self",))
-        .select_related("user")
-        .get(pk=request.person_id)
-    )
+def _erase(person: Person) -> tuple[Plan, str, list[Any], int]:
+    """Erase a locked person: (plan done, pseudonym, files to remove on commit, mentions
+    masked). Raises ValidationError, changing nothing, if the plan refuses."""
     plan = erasure_plan(person=person)
     if plan.refusals:
         raise ValidationError(plan.refusals[0])
@@ -762,6 +753,56 @@ def person_erase(
     if person.user is not None:
         _disable_login(person.user, pseudonym)
 
+    return plan, pseudonym, list(ctx.files_to_remove), masked_rows
+
+
+def person_erase_former_tenant(*, person_id: int, actor: User | None) -> bool:
+    """Erase a former tenant whose retention period is over (the retention schedule's
+    ``former_tenants`` rule): the same erasure as a request, without one. Returns False,
+    changing nothing, when the plan refuses (e.g. rewards not paid yet) or they are gone."""
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(pk=person_id, erased_at__isnull=True)
+        .first()
+    )
+    if person is None:
+        return False
+    try:
+        with transaction.atomic():
+            plan, _pseudonym, files, masked_rows = _erase(person)
+    except ValidationError:
+        return False
+    transaction.on_commit(lambda: _remove_files(files))
+    audit_record(
+        action="privacy.person_erased",
+        actor=actor,
+        obj=person,
+        summary=f"Retention rule 'former_tenants': former tenant erased "
+        f"({sum(i.count for i in plan.goes)} records removed or masked, "
+        f"{masked_rows} mentions masked)",
+    )
+    return True
+
+
+@transaction.atomic
+def person_erase(
+    *, request: DataRequest, actor: User | None, request_http: HttpRequest | None = None
+) -> Plan:
+    """Erase the person of an open erasure request, in one transaction; return the plan done.
+
+    Refused, with nothing changed, when the request is not an open erasure request, the
+    person has rewards or expenses not paid yet, or they were erased already (also when a
+    second erasure of the same person ran at the same moment: the row lock makes the second
+    wait, then it sees `erased_at`)."""
+    data_request = DataRequest.objects.select_for_update().get(pk=request.pk)
+    _check_request(data_request)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=request.person_id)
+    )
+    plan, pseudonym, files, masked_rows = _erase(person)
     now = timezone.now()
     data_request.status = RequestStatus.DONE
     data_request.completed_at = now
@@ -770,7 +811,6 @@ def person_erase(
     # The request's own notes may hold their name: the sweep masked them above.
     data_request.save(update_fields=["status", "completed_at", "completed_by", "outcome"])
 
-    files = list(ctx.files_to_remove)
     transaction.on_commit(lambda: _remove_files(files))
     audit_record(
         action="privacy.person_erased",

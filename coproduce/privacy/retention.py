@@ -11,7 +11,8 @@ be checked against any date; a second run on the same day finds nothing left to 
 - blank: the personal detail on a row is emptied and the row stays (story transcripts, the
   notes and references on reward and expense records, whose amounts must never change, and
   data-request export files);
-- disable: a login is switched off, never deleted (the records it made still point at it).
+- disable: a login is switched off, never deleted (the records it made still point at it);
+- erase: a former tenant is erased as on an erasure request (privacy.erasure).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from coproduce.rewards.models import (
     Category,
     ExpenseClaim,
     LedgerEntry,
+    LineStatus,
     RewardLine,
     Voucher,
 )
@@ -157,6 +159,17 @@ RULES: tuple[Rule, ...] = (
         "The ZIP file made for a subject access request is deleted {period} after the "
         "request is closed. The request itself stays in the register.",
         "The person has had their copy; a second copy of everything we hold is a risk.",
+    ),
+    Rule(
+        "former_tenants",
+        "Former tenants",
+        "days",
+        "People whose tenancy has ended (the housing system says so) are erased, exactly as "
+        "on an erasure request, {period} after the later of the day it ended and the last "
+        "time they were involved. Nobody with a reward or expense not paid yet is erased.",
+        "Once someone is no longer a tenant we have no reason to keep their details. They "
+        "get no new invitations, but may finish what they were part of; two years from "
+        "their last involvement covers that and the next health check.",
     ),
 )
 RULES_BY_KIND = {rule.kind: rule for rule in RULES}
@@ -567,6 +580,26 @@ def _old_texts(today: dt.date) -> models.QuerySet[Any]:
     return InboundText.objects.filter(received_at__lt=start).exclude(status=InboundStatus.WAITING)
 
 
+def _former_tenants(today: dt.date) -> models.QuerySet[Any]:
+    day, start = _before(today, period_of("former_tenants"))
+    unpaid = RewardLine.objects.filter(
+        status__in=[LineStatus.TO_REVIEW, LineStatus.REVIEWED, LineStatus.APPROVED]
+    ).values("person")
+    return (
+        Person.objects.filter(erased_at__isnull=True, tenancy_ended_on__lt=day)
+        .exclude(_involved_people(day, start))
+        .exclude(pk__in=_held_people().values("pk"))
+        .exclude(pk__in=unpaid)
+    )
+
+
+def _erase_former_tenants(rows: models.QuerySet[Any]) -> int:
+    from coproduce.privacy.erasure import person_erase_former_tenant
+
+    ids = list(rows.values_list("pk", flat=True))
+    return sum(person_erase_former_tenant(person_id=pk, actor=None) for pk in ids)
+
+
 TARGETS: tuple[Target, ...] = (
     Target("equality", EqualityRecord, "delete", "equality answers deleted", _equality_records),
     Target("equality", EqualityConsent, "delete", "equality consent deleted", _equality_consents),
@@ -639,6 +672,14 @@ TARGETS: tuple[Target, ...] = (
         _exports,
         blank=_blank_exports,
         file_field="export_file",
+    ),
+    Target(
+        "former_tenants",
+        Person,
+        "erase",
+        "former tenant erased (as on an erasure request)",
+        _former_tenants,
+        blank=_erase_former_tenants,
     ),
 )
 

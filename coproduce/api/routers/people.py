@@ -1,29 +1,40 @@
 """People: the records the housing system keeps in step with its own (``external_ref``).
 
-Reading needs ``people:read``. Equality answers are never here: they live in the diversity
-app and leave coproduce only as suppressed aggregates.
+Reading needs ``people:read``; writing needs ``people:write`` and follows the importer's rules
+and messages (coproduce.people.importing.records; docs/api-people.md). Equality answers are
+never here: they live in the diversity app and leave coproduce only as suppressed aggregates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from coproduce.api.auth import scoped, token_of
 from coproduce.api.etags import check_if_match, etag
 from coproduce.api.paging import DEFAULT_LIMIT, MAX_LIMIT, page
 from coproduce.api.problems import ApiProblem
 from coproduce.api.schemas import responses
-from coproduce.people.importing.columns import COLUMN_NAMES
-from coproduce.people.importing.reading import ImportFileError
-from coproduce.people.importing.results import ImportResult
-from coproduce.people.importing.service import import_records
+from coproduce.people.importing.records import (
+    ERASED_MESSAGE,
+    MAX_RECORDS,
+    RESTRICTED_MESSAGE,
+    Problem,
+    RecordsRefused,
+    area_for,
+    parse_fields,
+    upsert_records,
+)
 from coproduce.people.models import Person
+from coproduce.people.services import person_tenancy_ended, person_update, ref_was_erased
 
 router = Router()
 
@@ -45,10 +56,14 @@ class PersonOut(Schema):
     availability: list[str]
     accessibility_needs: str
     language_needs: str
+    caring_responsibilities: str
+    digital_access: str
+    reward_preference: str
     contact_consent: bool
     involvement: str
     involved_since: dt.date | None
     processing_restricted: bool
+    tenancy_ended_on: dt.date | None
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -88,6 +103,8 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilter]) -> dict[str,
     queryset = people()
     if filters.updated_since is not None:
         if filters.updated_since.tzinfo is None:
+            from coproduce.api.problems import ApiProblem
+
             raise ApiProblem(
                 400, "updated_since needs a time zone, e.g. 2026-01-31T09:00:00Z.", slug="no-zone"
             )
@@ -112,182 +129,254 @@ def get_person(request: HttpRequest, person_id: int, response: HttpResponse) -> 
     return person
 
 
-# --- Writing: the importer's rules, through the importer's own walk -----------------------
-
-MAX_BULK = 1000
-Cell = str | bool | int | list[str] | None
+# ---------------------------------------------------------------------------------------------
+# Writing
 
 
 class PersonIn(Schema):
-    """A person as the housing system sends them. The fields are the import file's columns
-    (docs/import-people.md), with the same checks and messages. A field left out is not
-    touched... except that every item of one call must have the same fields, and a field sent
-    empty (or null) is emptied, as a blank cell is in a file."""
+    """The columns of a people import (docs/import-people.md), with the same names, checks and
+    messages. Send only what you hold: a field left out is left as it is (on a new person, the
+    usual default); null or "" blanks it."""
 
-    model_config = {"extra": "forbid"}
+    model_config = ConfigDict(extra="forbid")
 
-    external_ref: str | None = Field(None, description="The housing system's reference")
-    first_name: str | None = None
+    external_ref: str | None = Field(None, description="Must match the address, if sent.")
+    first_name: str | None = Field(None, description="Required for a new person.")
     last_name: str | None = None
     email: str | None = None
     phone: str | None = None
-    address: str | None = None
+    address: str | None = Field(None, description="Line breaks become commas.")
     postcode: str | None = None
-    area: str | None = None
+    area: str | None = Field(None, description="The area's name; a new name makes a new area.")
     scheme: str | None = None
-    tenure: str | None = None
-    date_of_birth: str | None = Field(None, description="YYYY-MM-DD")
-    preferred_channels: list[str] | str | None = None
-    availability: list[str] | str | None = None
+    tenure: str | None = Field(None, description="A code or label, e.g. general_needs.")
+    date_of_birth: str | None = Field(None, description="YYYY-MM-DD or DD/MM/YYYY.")
+    preferred_channels: list[str] | str | None = Field(
+        None, description="Codes, as a list or separated by semicolons."
+    )
+    availability: list[str] | str | None = Field(
+        None, description="Codes, as a list or separated by semicolons."
+    )
     accessibility_needs: str | None = None
     language_needs: str | None = None
     caring_responsibilities: str | None = None
     digital_access: str | None = None
     reward_preference: str | None = None
-    contact_consent: bool | str | None = None
+    contact_consent: bool | str | None = Field(None, description="true/false, or yes/no.")
 
 
 class BulkIn(Schema):
-    people: list[PersonIn] = Field(..., min_length=1, max_length=MAX_BULK)
+    model_config = ConfigDict(extra="forbid")
+
+    people: list[PersonIn] = Field(
+        ...,
+        description=f"Up to {MAX_RECORDS:,} people; all are written or none.",
+        json_schema_extra={"maxItems": MAX_RECORDS},
+    )
 
 
 class BulkOut(Schema):
     created: int
     updated: int
     unchanged: int
-    ids: dict[str, int] = Field(description="external_ref -> coproduce id, for every person sent")
+    ids: dict[str, int] = Field(..., description="The person's id for each external_ref sent.")
 
 
-def _cell(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ";".join(value)
-    return str(value)
+class TenancyEndedIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    ended_on: dt.date = Field(..., description="The day the tenancy ended (not in the future).")
 
 
-def _rows(items: list[PersonIn]) -> tuple[list[str], list[list[str]]]:
-    header = [name for name in COLUMN_NAMES if name in items[0].model_fields_set]
-    wanted = set(header)
-    errors = [
-        {
-            "loc": ["body", "people", index],
-            "msg": "Every person in one call must have the same fields as the first "
-            f"({', '.join(header)}).",
-        }
-        for index, item in enumerate(items)
-        if set(item.model_fields_set) != wanted
-    ]
-    if errors:
-        raise ApiProblem(
-            422, "Some people have different fields; nothing was changed.", errors=errors
+def _refused(refused: RecordsRefused, where: list[str | int], path_ref: bool = False) -> ApiProblem:
+    def loc(problem: Problem) -> list[str | int]:
+        if path_ref and problem.field == "external_ref":
+            return ["path", "external_ref"]
+        return (
+            [*where, problem.index, problem.field]
+            if where[-1] == "people"
+            else [
+                *where,
+                problem.field,
+            ]
         )
-    rows = [[_cell(getattr(item, name)) for name in header] for item in items]
-    return header, rows
 
-
-def _refuse_untouchable(refs: list[str]) -> None:
-    """An erased person stays erased, and a restricted record is used for nothing."""
-    held = dict(
-        Person.objects.filter(external_ref__in=refs)
-        .filter(Q(erased_at__isnull=False) | Q(processing_restricted=True))
-        .values_list("external_ref", "erased_at")
-    )
-    if not held:
-        return
-    errors = [
-        {
-            "loc": ["body", "people", index],
-            "msg": f"{ref}: this person's record was erased and cannot be filled in again"
-            if held[ref] is not None
-            else f"{ref}: processing of this person's record is restricted (a data-protection "
-            "request), so it cannot be changed",
-        }
-        for index, ref in enumerate(refs)
-        if ref in held
+    errors: list[dict[str, Any]] = [
+        {"loc": loc(problem), "msg": problem.message} for problem in refused.problems
     ]
-    raise ApiProblem(
-        409,
-        "Some of these people cannot be changed; nothing was changed.",
-        slug="record-protected",
-        errors=errors,
+    if refused.conflict:
+        return ApiProblem(409, refused.problems[0].message, slug="person-state", errors=errors)
+    return ApiProblem(
+        422, "Some values are not valid; nothing was changed.", slug="invalid", errors=errors
     )
 
 
-def _upsert(request: HttpRequest, items: list[PersonIn], how: str) -> ImportResult:
-    header, rows = _rows(items)
-    if "external_ref" in header:
-        _refuse_untouchable([row[header.index("external_ref")] for row in rows])
-    token = token_of(request)
-    try:
-        result = import_records(
-            header,
-            rows,
-            name=f"the API (token {token.prefix})",
-            actor=token.owner,
-            request=request,
-            how=how,
-        )
-    except ImportFileError as error:
-        status = 409 if "someone else" in str(error) else 422
-        raise ApiProblem(status, str(error).capitalize() + ".", slug="not-imported") from None
-    if result.rejections:
-        raise ApiProblem(
-            422,
-            f"{len(result.rejections)} of {len(rows)} people could not be saved, so nothing was "
-            "changed.",
-            slug="invalid",
-            errors=[
-                {"loc": ["body", "people", r.line - 1], "msg": r.reason} for r in result.rejections
-            ],
-        )
-    return result
-
-
-@router.post(
-    "/bulk",
-    response=responses({200: BulkOut}, 409, 413),
-    auth=scoped("people:write"),
-    summary=f"Create or update up to {MAX_BULK} people by external_ref, all or nothing",
-)
-def bulk_upsert(request: HttpRequest, body: BulkIn) -> dict[str, object]:
-    result = _upsert(request, body.people, " (bulk)")
-    refs = [item.external_ref for item in body.people if item.external_ref]
-    ids = dict(Person.objects.filter(external_ref__in=refs).values_list("external_ref", "pk"))
-    return {
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "ids": ids,
-    }
+def _if_match_sent(request: HttpRequest) -> bool:
+    return bool(request.headers.get("If-Match", "").strip())
 
 
 @router.put(
     "/by-ref/{external_ref}",
     response=responses({200: PersonOut, 201: PersonOut}, 409, 412),
     auth=scoped("people:write"),
-    summary="Create or update one person by external_ref (If-Match honoured when sent)",
+    summary="Create or update the person with this housing system reference",
+    description=(
+        "The importer's rules and messages. 201 when created, 200 when updated or unchanged. "
+        "If-Match is optional; when sent it must name the current version (412 if not, or if "
+        "there is no such person yet). 409 if the person's processing is restricted, or the "
+        "reference belonged to someone erased."
+    ),
 )
-def upsert_one(
-    request: HttpRequest, external_ref: str, body: PersonIn, response: HttpResponse
-) -> Status:
-    if body.external_ref not in (None, external_ref):
+def upsert_person(
+    request: HttpRequest, external_ref: str, payload: PersonIn, response: HttpResponse
+) -> Status[Person]:
+    record = payload.model_dump(exclude_unset=True)
+    if record.get("external_ref") not in (None, external_ref):
         raise ApiProblem(
             422,
-            "external_ref in the body differs from the one in the address.",
-            errors=[{"loc": ["body", "external_ref"], "msg": "must match the address"}],
+            "Some values are not valid; nothing was changed.",
+            slug="invalid",
+            errors=[
+                {
+                    "loc": ["body", "external_ref"],
+                    "msg": "external_ref in the body must be the one in the address",
+                }
+            ],
         )
-    item = body.model_copy(update={"external_ref": external_ref})
-    item.model_fields_set.add("external_ref")
+    record["external_ref"] = external_ref
     with transaction.atomic():
-        existing = Person.objects.select_for_update().filter(external_ref=external_ref).first()
-        if existing is not None:
-            check_if_match(request, existing, required=False)
-        elif request.headers.get("If-Match", "").strip() not in ("", "*"):
-            raise ApiProblem(412, "There is no such person yet to match.", slug="changed")
-        _upsert(request, [item], "")
-    person = get_object_or_404(people(), external_ref=external_ref)
+        current = (
+            Person.objects.select_for_update()
+            .filter(external_ref=external_ref, erased_at__isnull=True)
+            .first()
+        )
+        if current is None and _if_match_sent(request):
+            raise ApiProblem(
+                412,
+                "If-Match was sent but there is no person with this reference yet.",
+                slug="changed",
+            )
+        if current is not None:
+            check_if_match(request, current, required=False)
+        try:
+            outcome = upsert_records(
+                [record], actor=token_of(request).owner, request=request, audit_each=True
+            )[0]
+        except RecordsRefused as refused:
+            raise _refused(refused, ["body"], path_ref=True) from None
+    person = people().get(pk=outcome.pk)
     response["ETag"] = etag(person)
-    return Status(200 if existing is not None else 201, person)
+    return Status(201 if outcome.action == "created" else 200, person)
+
+
+@router.patch(
+    "/{int:person_id}",
+    response=responses({200: PersonOut}, 404, 409, 412, 428),
+    auth=scoped("people:write"),
+    summary="Change some of a person's fields; If-Match is required",
+)
+def patch_person(
+    request: HttpRequest, person_id: int, payload: PersonIn, response: HttpResponse
+) -> Person:
+    record = payload.model_dump(exclude_unset=True)
+    values, problems = parse_fields(record)
+    if "external_ref" in values and not values["external_ref"]:
+        problems.append(Problem(0, "external_ref", "external_ref is empty but is required"))
+    if "first_name" in values and not values["first_name"]:
+        problems.append(Problem(0, "first_name", "first_name is empty but is required"))
+    with transaction.atomic():
+        person = get_object_or_404(people().select_for_update(of=("self",)), pk=person_id)
+        check_if_match(request, person, required=True)
+        if problems:
+            raise _refused(RecordsRefused(problems), ["body"])
+        ref = values.get("external_ref")
+        if person.processing_restricted:
+            message = RESTRICTED_MESSAGE.format(ref=person.external_ref or "")
+            raise ApiProblem(409, message, slug="person-state")
+        if ref and ref != person.external_ref and ref_was_erased(ref):
+            raise ApiProblem(409, ERASED_MESSAGE.format(ref=ref), slug="person-state")
+        if "area_id" in values:
+            values["area_id"] = area_for(values["area_id"])
+        try:
+            person = person_update(
+                person=person, data=values, actor=token_of(request).owner, request=request
+            )
+        except ValidationError as error:
+            errors = [
+                {"loc": ["body", "external_ref" if name == "external_ref" else name], "msg": msg}
+                for name, messages in error.message_dict.items()
+                for msg in messages
+            ]
+            raise ApiProblem(
+                422,
+                "Some values are not valid; nothing was changed.",
+                slug="invalid",
+                errors=errors,
+            ) from None
+    person = people().get(pk=person.pk)
+    response["ETag"] = etag(person)
+    return person
+
+
+@router.post(
+    "/bulk",
+    response=responses({200: BulkOut}, 409, 413),
+    auth=scoped("people:write"),
+    summary=f"Create or update up to {MAX_RECORDS:,} people at once, all or nothing",
+    description=(
+        "Each person as in PUT /people/by-ref/{external_ref}, with external_ref in the body. "
+        "If any is refused nothing is written, and the problem lists every refused person "
+        "(loc: body, people, index, field). One reference may appear once per call."
+    ),
+)
+def bulk_upsert(request: HttpRequest, payload: BulkIn) -> dict[str, Any]:
+    if len(payload.people) > MAX_RECORDS:
+        raise ApiProblem(
+            413,
+            f"Send at most {MAX_RECORDS:,} people per call; this call has "
+            f"{len(payload.people):,}. Split them into batches.",
+            slug="too-many",
+        )
+    records = [item.model_dump(exclude_unset=True) for item in payload.people]
+    try:
+        outcomes = upsert_records(records, actor=token_of(request).owner, request=request)
+    except RecordsRefused as refused:
+        raise _refused(refused, ["body", "people"]) from None
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for outcome in outcomes:
+        counts[outcome.action] += 1
+    return {**counts, "ids": {o.external_ref: o.pk for o in outcomes}}
+
+
+@router.post(
+    "/by-ref/{external_ref}/tenancy-ended",
+    response=responses({200: PersonOut}, 404),
+    auth=scoped("people:write"),
+    summary="Record that this person's tenancy ended: starts the retention clock",
+    description=(
+        "Idempotent: the same date again changes nothing; another date replaces it. The person "
+        "is erased RETENTION_FORMER_TENANTS_DAYS (default 730) days after the later of this "
+        "date and the last time they were involved (docs/retention.md)."
+    ),
+)
+def tenancy_ended(
+    request: HttpRequest, external_ref: str, payload: TenancyEndedIn, response: HttpResponse
+) -> Person:
+    person = get_object_or_404(people(), external_ref=external_ref)
+    try:
+        person, _changed = person_tenancy_ended(
+            person=person,
+            ended_on=payload.ended_on,
+            actor=token_of(request).owner,
+            request=request,
+        )
+    except ValidationError as error:
+        raise ApiProblem(
+            422,
+            "Some values are not valid; nothing was changed.",
+            slug="invalid",
+            errors=[{"loc": ["body", "ended_on"], "msg": msg} for msg in error.messages],
+        ) from None
+    person = people().get(pk=person.pk)
+    response["ETag"] = etag(person)
+    return person

@@ -34,6 +34,8 @@ from coproduce.people.models import (
 )
 
 MAX_AGE = 120
+# Free text (accessibility needs) has no length in the database; a row is not a document.
+MAX_TEXT = 5000
 
 
 class RowError(ValueError):
@@ -42,7 +44,7 @@ class RowError(ValueError):
 
 def _max_length(name: str) -> int | None:
     model_field = Area._meta.get_field("name") if name == "area" else Person._meta.get_field(name)
-    return getattr(model_field, "max_length", None)
+    return getattr(model_field, "max_length", None) or (MAX_TEXT if _is_multiline(name) else None)
 
 
 def _is_multiline(name: str) -> bool:

@@ -77,24 +77,6 @@ def import_file(
         close()
 
 
-def import_records(
-    header: list[str],
-    rows: list[list[str]],
-    *,
-    name: str,
-    actor: User | None = None,
-    request: HttpRequest | None = None,
-    how: str = "",
-) -> ImportResult:
-    """Import rows given as text cells under ``header`` (the API's people, one row each): the
-    same checks, messages and all-or-nothing rule as a file. Row ``i`` is reported as line
-    ``i + 1`` (the header is line 0)."""
-    records = iter(
-        [Row(0, list(header)), *(Row(index + 1, cells) for index, cells in enumerate(rows))]
-    )
-    return _import(records, name=name, actor=actor, request=request, how=how)
-
-
 def _import(
     records: Iterator[Row],
     *,
