@@ -253,7 +253,9 @@ def agreement(
                     tested[j] += 1
                     agreed[j] += int(guess in person)
     return [
-        Agreement(c, int(counts[j]), int(tested[j]), int(agreed[j]), counts[j] >= MIN_TO_JUDGE)
+        Agreement(
+            c, int(counts[j]), int(tested[j]), int(agreed[j]), bool(counts[j] >= MIN_TO_JUDGE)
+        )
         for j, c in enumerate(codes)
     ]
 
