@@ -30,7 +30,12 @@ import numpy as np  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
-from coproduce.insight.active import features, light_scores, suggest  # noqa: E402
+from coproduce.insight.active import (  # noqa: E402
+    UNCERTAINTY_WEIGHT,
+    features,
+    light_scores,
+    suggest,
+)
 from coproduce.insight.embed import embed_texts, semantic_available  # noqa: E402
 from coproduce.insight.features import dense_from_tfidf, tfidf_matrix  # noqa: E402
 
@@ -61,6 +66,7 @@ def play(
     train: np.ndarray,
     test: np.ndarray,
     codes: list[str],
+    weight: float,
 ) -> dict:
     """One simulated evaluator. Returns micro/macro-F1 at each checkpoint and seconds per round."""
     rng = np.random.default_rng(seed)
@@ -77,7 +83,12 @@ def play(
             batch = [int(i) for i in order[pos : pos + BATCH]]
             pos += BATCH
         else:
-            batch = [s.index for s in suggest(scores, codes, labels, vtr, n=BATCH, seed=seed)]
+            batch = [
+                s.index
+                for s in suggest(
+                    scores, codes, labels, vtr, n=BATCH, seed=seed, uncertainty_weight=weight
+                )
+            ]
         for i in batch:
             labels[i] = [codes[y[train[i]]]]
         scores = light_scores(xtr, codes, labels, seed=seed)
@@ -102,6 +113,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--engine", choices=["auto", "tfidf"], default="auto")
+    ap.add_argument("--uncertainty-weight", type=float, default=UNCERTAINTY_WEIGHT)
     args = ap.parse_args()
     if not args.data.exists():
         print(f"no data at {args.data}; skipping the active-learning benchmark")
@@ -125,13 +137,16 @@ def main() -> int:
     runs: dict[str, list[dict]] = {"engine": [], "random": []}
     for seed in SEEDS:
         for strategy in runs:
-            runs[strategy].append(play(strategy, seed, feats, vecs, y, train, test, codes))
+            runs[strategy].append(
+                play(strategy, seed, feats, vecs, y, train, test, codes, args.uncertainty_weight)
+            )
     result: dict = {
         "engine": engine,
         "items": len(texts),
         "codes": len(codes),
         "test_items": len(test),
         "prepare_s": round(prep, 1),
+        "uncertainty_weight": args.uncertainty_weight,
         "python": platform.python_version(),
         "curve": {},
     }

@@ -77,6 +77,7 @@ def suggest(
     *,
     n: int = BATCH_MAX,
     seed: int = 42,
+    uncertainty_weight: float = UNCERTAINTY_WEIGHT,
 ) -> list[Suggestion]:
     """The next ``n`` passages to code (fewer if fewer are left), never one in ``labels``.
 
@@ -136,16 +137,17 @@ def suggest(
     # 2. the rest: uncertainty and novelty, re-weighed after each pick so the batch is varied
     while len(chosen) < n:
         novelty = (1.0 - near) / 2.0 if unit is not None else np.zeros(total)
-        value = UNCERTAINTY_WEIGHT * unsure + (1 - UNCERTAINTY_WEIGHT) * novelty + jitter
+        value = uncertainty_weight * unsure + (1 - uncertainty_weight) * novelty + jitter
         value[taken] = -np.inf
         i = int(np.argmax(value))
-        why = "new" if (unit is not None and novelty[i] * 0.4 > unsure[i] * 0.6) else "unsure"
+        by_novelty = (1 - uncertainty_weight) * novelty[i] > uncertainty_weight * unsure[i]
+        why = "new" if (unit is not None and by_novelty) else "unsure"
         add(i, why)
 
     out = []
     for i in chosen:
-        order = np.argsort(-scores[i], kind="stable")[:3] if k else []
-        out.append(Suggestion(int(i), [codes[int(j)] for j in order], reasons[i]))
+        order: list[int] = np.argsort(-scores[i], kind="stable")[:3].tolist() if k else []
+        out.append(Suggestion(int(i), [codes[j] for j in order], reasons[i]))
     return out
 
 

@@ -7,7 +7,6 @@ import datetime as dt
 import threading
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -15,10 +14,11 @@ from django_tasks_db.models import DBTaskResult
 from coproduce.evaluation import services
 from coproduce.evaluation.models import Coding, EvidenceItem, HealthCheck, SuggestionBatch
 from tests.evaluation.conftest import SURVEY
+from tests.support.jobs import run_jobs
 
 
 def _worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_jobs()  # the real db_worker, safe inside a test's transaction on PostgreSQL
 
 
 @pytest.fixture
