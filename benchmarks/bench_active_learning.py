@@ -67,6 +67,7 @@ def play(
     test: np.ndarray,
     codes: list[str],
     weight: float,
+    coverage_max: int | None,
 ) -> dict:
     """One simulated evaluator. Returns micro/macro-F1 at each checkpoint and seconds per round."""
     rng = np.random.default_rng(seed)
@@ -86,7 +87,14 @@ def play(
             batch = [
                 s.index
                 for s in suggest(
-                    scores, codes, labels, vtr, n=BATCH, seed=seed, uncertainty_weight=weight
+                    scores,
+                    codes,
+                    labels,
+                    vtr,
+                    n=BATCH,
+                    seed=seed,
+                    uncertainty_weight=weight,
+                    coverage_max=coverage_max,
                 )
             ]
         for i in batch:
@@ -114,6 +122,7 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--engine", choices=["auto", "tfidf"], default="auto")
     ap.add_argument("--uncertainty-weight", type=float, default=UNCERTAINTY_WEIGHT)
+    ap.add_argument("--coverage-max", type=int, default=None)
     args = ap.parse_args()
     if not args.data.exists():
         print(f"no data at {args.data}; skipping the active-learning benchmark")
@@ -138,7 +147,18 @@ def main() -> int:
     for seed in SEEDS:
         for strategy in runs:
             runs[strategy].append(
-                play(strategy, seed, feats, vecs, y, train, test, codes, args.uncertainty_weight)
+                play(
+                    strategy,
+                    seed,
+                    feats,
+                    vecs,
+                    y,
+                    train,
+                    test,
+                    codes,
+                    args.uncertainty_weight,
+                    args.coverage_max,
+                )
             )
     result: dict = {
         "engine": engine,
@@ -147,6 +167,7 @@ def main() -> int:
         "test_items": len(test),
         "prepare_s": round(prep, 1),
         "uncertainty_weight": args.uncertainty_weight,
+        "coverage_max": args.coverage_max,
         "python": platform.python_version(),
         "curve": {},
     }

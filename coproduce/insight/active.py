@@ -78,12 +78,14 @@ def suggest(
     n: int = BATCH_MAX,
     seed: int = 42,
     uncertainty_weight: float = UNCERTAINTY_WEIGHT,
+    coverage_max: int | None = None,
 ) -> list[Suggestion]:
     """The next ``n`` passages to code (fewer if fewer are left), never one in ``labels``.
 
     scores: passages x promises in [0, 1] (the engine's mapping); codes: the promise codes in
     column order; labels: position -> codes for the passages people coded; vecs: one vector per
     passage (sentence embeddings or latent TF-IDF vectors) for novelty, optional.
+    coverage_max: at most this many of the batch go to promises with few codings (all by default).
     """
     scores = np.asarray(scores, dtype=float)
     total, k = scores.shape
@@ -127,7 +129,7 @@ def suggest(
     # 1. coverage: promises with few codings, fewest first
     few = sorted((cnt, j) for j, (c, cnt) in enumerate((c, per_promise[c]) for c in codes))
     for cnt, j in few:
-        if cnt >= FEW_CODINGS or len(chosen) >= n:
+        if cnt >= FEW_CODINGS or len(chosen) >= min(n, n if coverage_max is None else coverage_max):
             break
         col = np.where(taken, -np.inf, scores[:, j] + jitter)
         i = int(np.argmax(col))
