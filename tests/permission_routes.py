@@ -122,6 +122,8 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "evaluation:item": check_and("item", "item_pk"),
     "evaluation:evidence_job": lambda w: {"pk": w["check"].pk, "token": w["evidence_job"].token},
     "evaluation:themes": pk("check"),
+    "evaluation:code_next": pk("check"),
+    "evaluation:code_next_answer": check_and("item", "item_pk"),
     "evaluation:theme": check_and("theme", "theme_pk"),
     "evaluation:theme_accept": check_and("theme", "theme_pk"),
     "evaluation:theme_discard": check_and("theme", "theme_pk"),

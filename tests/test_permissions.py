@@ -295,6 +295,8 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     "evaluation:action_add": post_only(COORDINATOR_ONLY),
     "evaluation:action_progress": post_only(COORDINATOR_ONLY),
     "evaluation:judgements": HEALTH_CHECK_READERS,
+    "evaluation:code_next": HEALTH_CHECK_READERS,  # evaluators answer; readers see the page
+    "evaluation:code_next_answer": post_only(only("alice")),
     "evaluation:report": HEALTH_CHECK_READERS,
     "evaluation:report_pdf": HEALTH_CHECK_READERS,
     "evaluation:section": only("alice"),  # the tenant evaluators write the report

@@ -424,3 +424,29 @@ class ActionUpdate(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class SuggestionBatch(models.Model):
+    """The engine's "Code these next": the passages whose coding would teach it most, chosen in
+    the background after each retraining, with how much the mapping moved and how well it agrees
+    with the evaluators' own codings (cross-validated, per promise)."""
+
+    health_check = models.ForeignKey(
+        HealthCheck, on_delete=models.CASCADE, related_name="suggestion_batches"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # [{"item": id, "guesses": [promise id, ...], "reason": "few" | "unsure" | "new"}]
+    items = models.JSONField(default=list)
+    # passages whose best promise changed since the batch before (None for the first batch)
+    moved = models.IntegerField(null=True, blank=True)
+    # [{"promise": id, "coded": n, "tested": n, "agreed": n, "enough": bool}]
+    agreement = models.JSONField(default=list)
+    trained_on = models.IntegerField(default=0)
+    fine_tuned = models.BooleanField(default=False)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Suggestions for health check #{self.health_check_id}"

@@ -33,6 +33,7 @@ from coproduce.evaluation.models import (
     ReportSectionVersion,
     RunStatus,
     Stage,
+    SuggestionBatch,
     Theme,
     ThemeRun,
     ThemeStatus,
@@ -799,50 +800,169 @@ def _insight_promises(promises) -> list:
     ]
 
 
+# Fine-tune the sentence encoder again only once this many more passages are coded than at the
+# last fine-tuning; in between, each batch retrains the light model on the cached vectors.
+FINETUNE_EVERY = 100
+
+
+def _item_vectors(engine: str, texts: list[str]):
+    """One vector per passage for the suggestions' novelty: the cached sentence embeddings
+    (semantic engine) or latent TF-IDF vectors."""
+    from coproduce.insight.embed import embed_texts
+    from coproduce.insight.engine import resolve_engine
+    from coproduce.insight.features import dense_from_tfidf, tfidf_matrix
+
+    x, _, _ = tfidf_matrix(texts)
+    if resolve_engine(engine) == "semantic":
+        vecs, _ = embed_texts(texts)
+    else:
+        vecs = dense_from_tfidf(x, dims=100, seed=42)
+    return x, vecs
+
+
+def _best_promises(check: HealthCheck) -> dict[int, str]:
+    """The engine's current best promise for each passage it coded (highest confidence)."""
+    best: dict[int, tuple[float, str]] = {}
+    for item_id, promise_id, conf in Coding.objects.filter(
+        item__health_check=check, by_engine=True, promise__isnull=False
+    ).values_list("item_id", "promise_id", "confidence"):
+        c = conf if conf is not None else 0.0
+        if item_id not in best or c > best[item_id][0]:
+            best[item_id] = (c, str(promise_id))
+    return {i: p for i, (_, p) in best.items()}
+
+
 def remap_execute(check_id: int) -> int:
-    """Retrain the promise mapping on the hand codings and re-map the items not coded by hand."""
+    """Retrain the promise mapping on the hand codings, re-map the items not coded by hand, and
+    choose the next passages to code ("Code these next"). Returns the number of coded items."""
+    from coproduce.insight import active
     from coproduce.insight.engine import analyse
 
+    started = time.perf_counter()
     check = HealthCheck.objects.select_related("promise_set").get(pk=check_id)
     # From here on, a new hand coding queues a fresh retraining.
     HealthCheck.objects.filter(pk=check_id).update(remap_requested_at=None)
     labels = promise_labels(check)
-    if not labels:
-        return 0
     items = list(check.evidence.values_list("id", "text"))
     promises = list(check.promise_set.promises.filter(dropped=False))
+    if not items or not promises:
+        return len(labels)
     latest = check.theme_runs.filter(status=RunStatus.DONE).first()
+    engine = latest.engine if latest else "auto"
+    last_tuned = (
+        check.suggestion_batches.filter(fine_tuned=True)
+        .values_list("trained_on", flat=True)
+        .first()
+        or 0
+    )
+    finetune = len(labels) - last_tuned >= FINETUNE_EVERY
     # the engine the evaluators themed with (its embeddings are cached, so this is cheap)
     result = analyse(
         [str(i) for i, _ in items],
         [t for _, t in items],
         promises=_insight_promises(promises),
-        labels=labels,
-        engine=latest.engine if latest else "auto",
+        labels=labels or None,
+        engine=engine,
         n_themes=2,
+        finetune=finetune,
     )
     by_pk = {str(p.pk): p for p in promises}
-    with transaction.atomic():
-        Coding.objects.filter(
-            item__health_check=check, by_engine=True, promise__isnull=False
-        ).delete()
-        Coding.objects.bulk_create(
-            [
-                Coding(
-                    item_id=int(row["id"]),
-                    promise=by_pk[code],
-                    by_engine=True,
-                    run=latest,
-                    confidence=row["scores"].get(code),
-                )
-                for row in result["items"]
-                if row["id"] not in labels
-                for code in row["assigned"]
-                if code in by_pk
-            ],
-            batch_size=2000,
-        )
+    before = _best_promises(check)
+    if labels:
+        with transaction.atomic():
+            Coding.objects.filter(
+                item__health_check=check, by_engine=True, promise__isnull=False
+            ).delete()
+            Coding.objects.bulk_create(
+                [
+                    Coding(
+                        item_id=int(row["id"]),
+                        promise=by_pk[code],
+                        by_engine=True,
+                        run=latest,
+                        confidence=row["scores"].get(code),
+                    )
+                    for row in result["items"]
+                    if row["id"] not in labels
+                    for code in row["assigned"]
+                    if code in by_pk
+                ],
+                batch_size=2000,
+            )
+    # Code these next: chosen from the new mapping's scores, never a passage coded by hand
+    codes = [str(p.pk) for p in promises]
+    import numpy as np
+
+    scores = np.array([[row["scores"].get(c, 0.0) for c in codes] for row in result["items"]])
+    pos = {str(i): n for n, (i, _) in enumerate(items)}
+    coded = {pos[i]: cs for i, cs in labels.items() if i in pos}
+    x, vecs = _item_vectors(engine, [t for _, t in items])
+    chosen = active.suggest(scores, codes, coded, vecs, n=active.BATCH_MAX, seed=check.pk)
+    feats = active.features(x, vecs)
+    quality = active.agreement(feats, codes, coded, seed=check.pk) if coded else []
+    after = {
+        items[n][0]: codes[int(np.argmax(scores[n]))]
+        for n in range(len(items))
+        if n not in coded and scores.shape[1]
+    }
+    previous = check.suggestion_batches.first()
+    SuggestionBatch.objects.create(
+        health_check=check,
+        items=[
+            {"item": items[s.index][0], "guesses": s.guesses, "reason": s.reason} for s in chosen
+        ],
+        moved=active.moved(before, after) if previous is not None else None,
+        agreement=[
+            {
+                "promise": a.code,
+                "coded": a.coded,
+                "tested": a.tested,
+                "agreed": a.agreed,
+                "enough": a.enough,
+            }
+            for a in quality
+        ],
+        trained_on=len(labels),
+        fine_tuned=bool(result.get("mapping", {}).get("encoder")),
+        seconds=round(time.perf_counter() - started, 2),
+    )
     return len(labels)
+
+
+def suggestions_request(*, check: HealthCheck) -> bool:
+    """Ask for the engine to choose passages (when none are chosen yet or all are answered).
+    False when a retraining is already waiting, which will choose them."""
+    from coproduce.evaluation.tasks import remap_promises
+
+    queued = HealthCheck.objects.filter(pk=check.pk, remap_requested_at__isnull=True).update(
+        remap_requested_at=timezone.now()
+    )
+    if queued:
+        transaction.on_commit(lambda: remap_promises.enqueue(check.pk))
+    return bool(queued)
+
+
+@transaction.atomic
+def suggestion_answer(
+    *,
+    item: EvidenceItem,
+    promise: Promise,
+    coder: Person,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> Coding:
+    """An evaluator confirms the engine's guess for a suggested passage, or corrects it: a hand
+    coding like any other (who and when are recorded; the retraining is queued). The same
+    answer twice (a double click, two tabs) records it once."""
+    EvidenceItem.objects.select_for_update().filter(pk=item.pk).first()
+    existing = Coding.objects.filter(
+        item=item, promise=promise, by_engine=False, coder=coder
+    ).first()
+    if existing is not None:
+        return existing
+    return coding_add(
+        item=item, coder=coder, actor=actor, theme=None, promise=promise, request=request
+    )
 
 
 # Judgements and the report ---------------------------------------------------------------

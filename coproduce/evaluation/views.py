@@ -41,6 +41,7 @@ from coproduce.evaluation.forms import (
 )
 from coproduce.evaluation.models import (
     Action,
+    Coding,
     EvidenceItem,
     EvidenceKind,
     HealthCheck,
@@ -895,3 +896,93 @@ def action_progress(request: AuthenticatedHttpRequest, pk: int, action_pk: int) 
     ):
         return _followed_up(request, check)
     return _follow_up_page(request, check, failed=form)
+
+
+# Code these next ---------------------------------------------------------------------------
+
+
+def _code_next_context(request: AuthenticatedHttpRequest, check: HealthCheck) -> dict[str, Any]:
+    from coproduce.insight.active import MIN_TO_JUDGE  # numpy and scikit-learn: load on use
+
+    batch = check.suggestion_batches.first()
+    promises = list(check.promise_set.promises.filter(dropped=False))
+    by_pk = {str(p.pk): p for p in promises}
+    hand_coded = set(
+        Coding.objects.filter(item__health_check=check, by_engine=False, promise__isnull=False)
+        .values_list("item_id", flat=True)
+        .distinct()
+    )
+    rows: list[dict[str, Any]] = []
+    quality: list[dict[str, Any]] = []
+    if batch is not None:
+        wanted = [s for s in batch.items if s["item"] not in hand_coded]
+        texts = dict(
+            check.evidence.filter(pk__in=[s["item"] for s in wanted]).values_list("pk", "text")
+        )
+        for s in wanted:
+            guesses = [by_pk[g] for g in s["guesses"] if g in by_pk]
+            if s["item"] in texts and guesses:
+                rows.append(
+                    {
+                        "item": s["item"],
+                        "text": texts[s["item"]],
+                        "best": guesses[0],
+                        "others": guesses[1:],
+                        "reason": s["reason"],
+                    }
+                )
+        for a in batch.agreement:
+            if a["promise"] in by_pk and a["coded"]:
+                quality.append({**a, "title": by_pk[a["promise"]].title})
+    return {
+        "check": check,
+        "tab": "code_next",
+        "batch": batch,
+        "rows": rows,
+        "promises": promises,
+        "quality": quality,
+        "min_to_judge": MIN_TO_JUDGE,
+        "learning": check.remap_requested_at is not None,
+        "me": selectors.evaluator_person(request.user, check),
+    }
+
+
+@login_required
+def code_next(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The engine's "Code these next": passages whose coding would teach it most."""
+    check = _get_check(request, pk)
+    if request.method == "POST":  # ask the engine to choose (again)
+        _evaluator(request, check)
+        if services.suggestions_request(check=check):
+            messages.success(request, "The computer is choosing passages. This takes a minute.")
+        else:
+            messages.success(request, "The computer is already learning from your codings.")
+        return redirect("evaluation:code_next", pk=check.pk)
+    return render(request, "evaluation/code_next.html", _code_next_context(request, check))
+
+
+@require_POST
+@login_required
+def code_next_answer(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Confirm the engine's guess for a suggested passage, or correct it with another promise."""
+    check = _get_check(request, pk)
+    me = _evaluator(request, check)
+    item = get_object_or_404(EvidenceItem, pk=item_pk, health_check=check)
+    raw = request.POST.get("promise", "")
+    promise = (
+        check.promise_set.promises.filter(dropped=False, pk=int(raw)).first()
+        if raw.isdigit() and len(raw) < 12
+        else None
+    )
+    if promise is None:
+        messages.error(request, "Choose one of this health check's promises.")
+        return redirect("evaluation:code_next", pk=check.pk)
+    services.suggestion_answer(
+        item=item, promise=promise, coder=me, actor=request.user, request=request
+    )
+    what = "confirmed" if request.POST.get("answer") == "confirm" else "corrected"
+    messages.success(
+        request,
+        f"Passage {item.pk} {what}: “{promise.title}”. The computer will learn from it.",
+    )
+    return redirect("evaluation:code_next", pk=check.pk)

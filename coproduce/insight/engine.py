@@ -106,6 +106,7 @@ def _map_promises(
     seed: int,
     use_cache: bool,
     progress: bool,
+    finetune: bool = True,
 ) -> tuple[Mapping, dict]:
     """Supervised when items are coded (fine-tuning the encoder first if enough are), else
     zero-shot. Returns the mapping and what fine-tuning did (empty if it did not run)."""
@@ -115,7 +116,7 @@ def _map_promises(
     feat_weight = 1.0
     tuned_info: dict = {}
     coded_promises = {c for cs in coded.values() for c in cs}
-    if semantic and len(coded) >= MIN_CODED and len(coded_promises) >= 2:
+    if finetune and semantic and len(coded) >= MIN_CODED and len(coded_promises) >= 2:
         with stage("fine-tuning", f"Learning from {len(coded)} items coded by people"):
             bar = _bar(progress, planned_steps(len(coded)), "learning from the coding", "step")
             feat_vecs, tuned_info = tuned_vectors(
@@ -201,11 +202,14 @@ def analyse(
     progress: bool = False,
     use_cache: bool = True,
     on_stage: Callable[[str, str], object] | None = None,
+    finetune: bool = True,
 ) -> dict:
     """Theme the texts and map them to promises. Returns the contract's JSON-ready dict.
 
     on_stage: called as ``on_stage(key, message)`` when a stage starts (keys: vectors, themes,
     fine-tuning, mapping; messages in plain words), so a background job can show its progress.
+    finetune: False skips fine-tuning the encoder (the light model only: quick, for retraining
+    after each small batch of codings).
     """
     t0 = time.perf_counter()
     stage = _Stages(on_stage)
@@ -241,6 +245,7 @@ def analyse(
             seed=seed,
             use_cache=use_cache,
             progress=progress,
+            finetune=finetune,
         )
 
     left = sum(1 for a in tr.assignment if a is None)
