@@ -62,7 +62,7 @@ from tests.demo.fingerprint import demo_fingerprint
 
 HOMES = 300
 SEED = 2026
-FINGERPRINT = "73f1fa82ae462b8f9b29ba56ac8a9e5ad9d0a735ab6e6718e2d943334fa871f4"
+FINGERPRINT = "f8034fe72756163c998535ba3ed378e0d2a90ed7628e926387d68e5dac74d5b8"
 
 
 def build(today: dt.date = REFERENCE_DATE) -> None:
