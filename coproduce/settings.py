@@ -115,6 +115,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'coproduce.sqlite3'}"),
         conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
+        # Production under load (issue #20): with DB_CONN_MAX_AGE set, a kept connection is
+        # checked before reuse, so a restarted PostgreSQL does not cause errors.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -135,7 +138,8 @@ LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # argon2id at OWASP's recommended minimum (m=19 MiB, t=2, p=1); see accounts/hashers.py.
+    "coproduce.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 if TESTING:
@@ -200,6 +204,15 @@ CACHES = {
         "LOCATION": "coproduce_cache",
     },
 }
+# Production under load (issue #20): with REDIS_URL set, every app server shares one Redis
+# cache (throttles and rate limits in core/ratelimit.py then count across all servers).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        },
+    }
 
 # Messages (coproduce/messaging). SITE_URL is how links in emails, texts and letters start.
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
