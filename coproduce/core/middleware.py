@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -11,6 +10,8 @@ from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+from coproduce.core.problems import api_problem, is_api
 
 logger = logging.getLogger("coproduce")
 security_logger = logging.getLogger("coproduce.security")
@@ -29,15 +30,13 @@ def _has_nul(pairs: Iterable[tuple[str, Any]]) -> bool:
 
 def nul_response(request: HttpRequest) -> HttpResponse:
     security_logger.warning("Refused a request with a NUL byte on %r", request.path)
-    if request.path.startswith("/api/"):
-        # The API answers in RFC 9457 problem details (coproduce.api.problems), not pages.
-        body = {
-            "type": "urn:coproduce:problem:nul-byte",
-            "title": "Bad request",
-            "status": 400,
-            "detail": "The request has a NUL byte (\\u0000) in it. Remove it and send it again.",
-        }
-        return HttpResponse(json.dumps(body), status=400, content_type="application/problem+json")
+    if is_api(request):
+        return api_problem(
+            400,
+            "Bad request",
+            "The request has a NUL byte (\\u0000) in it. Remove it and send it again.",
+            slug="nul-byte",
+        )
     html = render_to_string("core/400_nul.html", {"site_name": settings.SITE_NAME})
     response = HttpResponse(html, status=400)
     # Answered before the clickjacking middleware runs, so say it here.

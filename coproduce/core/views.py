@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,6 +7,8 @@ from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from coproduce.core.problems import api_problem, is_api
 
 
 @require_GET
@@ -52,28 +52,18 @@ def _bad_request_words(exception: Exception | None) -> tuple[str, str]:
     return ("Something was wrong with that request", "")
 
 
-API_PREFIX = "/api/"
-
-
-def api_problem(status: int, title: str, detail: str) -> HttpResponse:
-    """An RFC 9457 problem for a request to the API refused before the API itself ran (the
-    API's own errors come from coproduce.api.problems, in the same shape)."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    return HttpResponse(json.dumps(body), status=status, content_type="application/problem+json")
-
-
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Django's 404 (``handler404``); under /api/ a problem, not a page."""
-    if request.path.startswith(API_PREFIX):
+    if is_api(request):
         return api_problem(404, "Not found", "There is nothing at this address.")
     return defaults.page_not_found(request, exception)  # type: ignore[arg-type]
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Django's 400 page (``handler400``): says what was wrong when we know."""
-    if request.path.startswith(API_PREFIX):
-        _heading, reason = _bad_request_words(exception)
-        return api_problem(400, "Bad request", reason)
+    if is_api(request):
+        heading, reason = _bad_request_words(exception)
+        return api_problem(400, "Bad request", reason or heading)
     if not hasattr(request, "user"):  # refused before the sign-in middleware ran
         from django.contrib.auth.models import AnonymousUser
 
