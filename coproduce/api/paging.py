@@ -26,6 +26,20 @@ def _encode(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
+def in_utc(moment: dt.datetime, *, name: str) -> dt.datetime:
+    """``moment`` in UTC, so the database never sees an offset it cannot hold (PostgreSQL's go
+    to ±15:59; ISO 8601 allows up to ±23:59). A time with no zone, or one that leaves the
+    calendar once moved to UTC, is a 400."""
+    if moment.tzinfo is None:
+        raise ApiProblem(
+            400, f"{name} needs a time zone, e.g. 2026-01-31T09:00:00Z.", slug="no-zone"
+        )
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError as error:
+        raise ApiProblem(400, f"{name} is out of range.", slug="no-zone") from error
+
+
 def _decode(cursor: str, fields: Sequence[str]) -> list[Any]:
     bad = ApiProblem(400, "The cursor is not one this API gave out.", slug="bad-cursor")
     if len(cursor) > 200:
@@ -49,7 +63,10 @@ def _decode(cursor: str, fields: Sequence[str]) -> list[Any]:
                 raise bad from error
             if parsed.tzinfo is None:
                 raise bad
-            values.append(parsed)
+            try:
+                values.append(parsed.astimezone(dt.UTC))
+            except OverflowError as error:
+                raise bad from error
     return values
 
 

@@ -21,7 +21,7 @@ from pydantic import ConfigDict
 
 from coproduce.api.auth import scoped, token_of
 from coproduce.api.etags import check_if_match, etag
-from coproduce.api.paging import DEFAULT_LIMIT, MAX_LIMIT, page
+from coproduce.api.paging import DEFAULT_LIMIT, MAX_LIMIT, in_utc, page
 from coproduce.api.problems import ApiProblem
 from coproduce.api.schemas import responses
 from coproduce.people.importing.records import (
@@ -106,13 +106,8 @@ def people() -> QuerySet[Person]:
 def list_people(request: HttpRequest, filters: Query[PeopleFilter]) -> dict[str, object]:
     queryset = people()
     if filters.updated_since is not None:
-        if filters.updated_since.tzinfo is None:
-            from coproduce.api.problems import ApiProblem
-
-            raise ApiProblem(
-                400, "updated_since needs a time zone, e.g. 2026-01-31T09:00:00Z.", slug="no-zone"
-            )
-        queryset = queryset.filter(updated_at__gte=filters.updated_since)
+        since = in_utc(filters.updated_since, name="updated_since")
+        queryset = queryset.filter(updated_at__gte=since)
     if filters.external_ref:
         queryset = queryset.filter(external_ref=filters.external_ref)
     rows, next_cursor = page(
