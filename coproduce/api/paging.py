@@ -19,6 +19,9 @@ from coproduce.api.problems import ApiProblem
 M = TypeVar("M", bound=Model)
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
+# The largest id a database column holds (a signed 64-bit integer): larger ones name nothing,
+# and SQLite cannot even be asked about them.
+MAX_ID = 2**63 - 1
 
 
 def _encode(values: list[Any]) -> str:

@@ -151,9 +151,15 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _register() -> None:
-    from coproduce.api.routers import people
+    from coproduce.api.routers import people, projects, public, rewards, sessions, voice
 
     api.add_router("/people", people.router, tags=["People"])
+    api.add_router("/sessions", sessions.router, tags=["Sessions and attendance"])
+    api.add_router("/projects", projects.router, tags=["Projects and decisions"])
+    api.add_router("/decisions", projects.decisions_router, tags=["Projects and decisions"])
+    api.add_router("/reward-payments", rewards.router, tags=["Reward payments"])
+    api.add_router("/voice", voice.router, tags=["Whose voice"])
+    api.add_router("/public", public.router, tags=["Public"])
 
 
 _register()

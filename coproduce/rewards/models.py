@@ -202,6 +202,9 @@ class PaymentBatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     paid_at = models.DateTimeField(null=True, blank=True)
+    # When the finance system took the batch through the API (docs/api.md); the web's CSV and
+    # XLSX downloads do not set it, since a download is not proof that finance has it.
+    exported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-approved_at", "-id"]

@@ -471,6 +471,26 @@ def batch_mark_paid(*, batch: PaymentBatch, actor: User, request: HttpRequest | 
     return len(lines)
 
 
+@transaction.atomic
+def batch_mark_exported(
+    *, batch: PaymentBatch, actor: User, request: HttpRequest | None = None
+) -> PaymentBatch:
+    """Record that the finance system has taken the batch. Idempotent: the first time stands."""
+    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.exported_at is not None:
+        return batch
+    batch.exported_at = timezone.now()
+    batch.save(update_fields=["exported_at"])
+    audit_record(
+        action="rewards.exported",
+        actor=actor,
+        obj=batch,
+        request=request,
+        summary="Taken by the finance system (API)",
+    )
+    return batch
+
+
 # How each form of reward reaches the person, for their "reward issued" message.
 _HOW = {
     RewardForm.BANK_TRANSFER: "into your bank account",

@@ -21,7 +21,7 @@ from pydantic import ConfigDict
 
 from coproduce.api.auth import scoped, token_of
 from coproduce.api.etags import check_if_match, etag
-from coproduce.api.paging import DEFAULT_LIMIT, MAX_LIMIT, in_utc, page
+from coproduce.api.paging import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, in_utc, page
 from coproduce.api.problems import ApiProblem
 from coproduce.api.schemas import responses
 from coproduce.people.importing.records import (
@@ -40,7 +40,7 @@ from coproduce.people.services import person_tenancy_ended, person_update, ref_w
 router = Router()
 # The address takes whole numbers from 0 ({int:...}); say so, so clients and the schema test
 # never send what the address cannot match.
-PersonId = Annotated[int, PathEx(ge=0)]
+PersonId = Annotated[int, PathEx(ge=0, le=MAX_ID)]
 
 
 class PersonOut(Schema):
