@@ -39,6 +39,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "accounts:account_detail": lambda w: {"pk": w["users"]["alice"].pk},
     "accounts:account_two_step_reset": lambda w: {"pk": w["users"]["fiona"].pk},
     "accounts:sso_start": lambda w: {"provider": "oidc"},
+    "accounts:sso_confirm": lambda w: {"provider": "oidc"},
     "accounts:password_reset_confirm": lambda w: {
         "uidb64": w["reset_uid"],
         "token": w["reset_token"],

@@ -112,6 +112,8 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     # its addresses are not found; tests/accounts/test_sso.py checks them with a provider on.
     "accounts:sso_start": post_only(only(others=NOT_FOUND, anonymous=NOT_FOUND)),
     "accounts:sso_callback": only(others=NOT_FOUND, anonymous=NOT_FOUND),
+    # Only a provider this login has used is offered (none in the world): 404 for everyone.
+    "accounts:sso_confirm": post_only(only(others=NOT_FOUND, anonymous=LOGIN)),
     "accounts:logout": post_only(SIGNED_IN),
     "accounts:reauth": SIGNED_IN,
     "accounts:security": SIGNED_IN,

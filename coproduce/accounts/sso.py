@@ -131,9 +131,18 @@ def _discovery(url: str) -> dict[str, Any]:
 
 
 def authorization_url(
-    *, request: HttpRequest, provider: Provider, redirect_uri: str, next_url: str
+    *,
+    request: HttpRequest,
+    provider: Provider,
+    redirect_uri: str,
+    next_url: str,
+    confirming: int | None = None,
 ) -> str:
-    """Start a sign-in: remember state, nonce and PKCE verifier in the session."""
+    """Start a sign-in: remember state, nonce and PKCE verifier in the session.
+
+    ``confirming`` is the signed-in user's id when they are confirming who they are before a
+    sensitive page (reauth.py) rather than signing in: the provider is asked to sign them in
+    afresh (prompt=login, max_age=0), not to wave them through on its own session."""
     state = secrets.token_urlsafe(32)
     nonce = secrets.token_urlsafe(32)
     verifier = secrets.token_urlsafe(64)
@@ -144,6 +153,7 @@ def authorization_url(
         "verifier": verifier,
         "redirect_uri": redirect_uri,
         "next": next_url,
+        "confirming": confirming,
     }
     params = {
         "response_type": "code",
@@ -155,7 +165,10 @@ def authorization_url(
         "code_challenge": generate_code_challenge(verifier, "S256"),
         "code_challenge_method": "S256",
     }
-    if provider.kind in ("entra", "google"):
+    if confirming is not None:
+        params["prompt"] = "login"
+        params["max_age"] = "0"
+    elif provider.kind in ("entra", "google"):
         # Staff often have a personal account signed in too: let them choose.
         params["prompt"] = "select_account"
     if provider.kind == "google" and provider.hosted_domain:
@@ -294,6 +307,14 @@ def refusal_record(*, request: HttpRequest, provider: Provider | None, refused: 
         summary=f"Single sign-on with {name} refused: {refused.reason}",
         request=request,
     )
+
+
+def providers_for(user: User) -> list[tuple[str, str]]:
+    """The configured providers this login has signed in with: (key, name), to confirm with."""
+    if not is_on():
+        return []
+    linked = set(user.sso_identities.values_list("provider", flat=True))
+    return [(key, name) for key, name in configured() if key in linked]
 
 
 def passwords_refused(user: User) -> bool:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/recovery-code/", views.login_recovery, name="login_recovery"),
     path("sso/<slug:provider>/start/", views.sso_start, name="sso_start"),
     path("sso/callback/", views.sso_callback, name="sso_callback"),
+    path("sso/<slug:provider>/confirm/", views.sso_confirm, name="sso_confirm"),
     path("logout/", views.logout_view, name="logout"),
     path("confirm-password/", views.reauth, name="reauth"),
     path("security/", views.security, name="security"),

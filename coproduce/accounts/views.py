@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from typing import Any
 from urllib.parse import urlencode
 
 import requests
@@ -26,6 +27,7 @@ from coproduce.accounts import roles, selectors, services, sso
 from coproduce.accounts.forms import LoginForm, ReauthForm, RecoveryCodeForm, TokenForm
 from coproduce.accounts.models import User
 from coproduce.accounts.reauth import reauth_required
+from coproduce.accounts.redirects import with_next
 from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.core.audit import audit_record, client_ip
 
@@ -266,7 +268,12 @@ def reauth(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReauthForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if services.login_is_throttled(email=user.email, ip=client_ip(request)):
+        if sso.passwords_refused(user):
+            # Their sign-in is the organisation's: a password here would be a way round it.
+            form = ReauthForm()
+            messages.error(request, "Confirm who you are with your organisation's account.")
+            status = 400
+        elif services.login_is_throttled(email=user.email, ip=client_ip(request)):
             form = ReauthForm()
             messages.error(request, THROTTLED)
             status = 429
@@ -277,7 +284,15 @@ def reauth(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect(_next_url(request))
             form.add_error("password", "That password is not right. Check it and try again.")
     return render(
-        request, "accounts/reauth.html", {"form": form, "next": _next_url(request)}, status=status
+        request,
+        "accounts/reauth.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "providers": sso.providers_for(user),
+            "password_refused": sso.passwords_refused(user),
+        },
+        status=status,
     )
 
 
@@ -375,6 +390,74 @@ def sso_start(request: HttpRequest, provider: str) -> HttpResponse:
     )
 
 
+@require_POST
+@never_cache
+@login_required
+def sso_confirm(request: AuthenticatedHttpRequest, provider: str) -> HttpResponse:
+    """Confirm who you are with the organisation's provider instead of a password (reauth.py):
+    for staff whose sign-in is single sign-on. Only a provider this login has used is offered."""
+    if provider not in dict(sso.providers_for(request.user)):
+        raise Http404
+    try:
+        chosen = _sso_provider_or_404(provider)
+    except _SsoUnavailable as exc:
+        messages.error(request, sso.FAILED.format(provider=exc.name))
+        return redirect(with_next(reverse("accounts:reauth"), _next_url(request)))
+    redirect_uri = request.build_absolute_uri(reverse("accounts:sso_callback"))
+    return redirect(
+        sso.authorization_url(
+            request=request,
+            provider=chosen,
+            redirect_uri=redirect_uri,
+            next_url=_next_url(request),
+            confirming=request.user.pk,
+        )
+    )
+
+
+def _sso_confirmed(
+    request: HttpRequest, flow: dict[str, Any], provider: sso.Provider, user: User
+) -> HttpResponse:
+    """The end of sso_confirm: the same person, signed in afresh at the provider."""
+    next_url = str(flow.get("next") or "/")
+    if not request.user.is_authenticated or request.user.pk != flow.get("confirming"):
+        return _back_to_login(request, "Sign in again to carry on.", next_url)
+    if user.pk != request.user.pk:
+        sso.refusal_record(
+            request=request,
+            provider=provider,
+            refused=sso.Refused(
+                f"You confirmed as a different {provider.name} account. Use your own.",
+                "confirmed as another account",
+                user=request.user,
+            ),
+        )
+        messages.error(
+            request, f"You confirmed as a different {provider.name} account. Use your own."
+        )
+        return redirect(with_next(reverse("accounts:reauth"), next_url))
+    services.reauth_stamp(request=request)
+    audit_record(
+        action="reauth",
+        actor=user,
+        obj=user,
+        request=request,
+        summary=f"Confirmed with {provider.name}",
+    )
+    return redirect(next_url)
+
+
+def _sso_failed(
+    request: HttpRequest, flow: dict[str, Any], message: str, next_url: str
+) -> HttpResponse:
+    """Back to where the person started: the sign-in page, or "confirm it is you" when they
+    were confirming (they are still signed in)."""
+    if flow.get("confirming") is not None and request.user.is_authenticated:
+        messages.error(request, message)
+        return redirect(with_next(reverse("accounts:reauth"), next_url))
+    return _back_to_login(request, message, next_url)
+
+
 @never_cache
 def sso_callback(request: HttpRequest) -> HttpResponse:
     if not sso.is_on():
@@ -391,7 +474,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     ip = client_ip(request)
     if not state or not secrets.compare_digest(state, str(flow.get("state", ""))) or not code:
         # The person cancelled at the provider, or the link is not ours.
-        return _back_to_login(request, sso.FAILED.format(provider=name), next_url)
+        return _sso_failed(request, flow, sso.FAILED.format(provider=name), next_url)
     provider: sso.Provider | None = None
     try:
         provider = _sso_provider_or_404(flow["provider"])
@@ -405,11 +488,13 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     except sso.Refused as refused:
         sso.refusal_record(request=request, provider=provider, refused=refused)
         services.sso_failure_record(ip=ip)
-        return _back_to_login(request, refused.message, next_url)
+        return _sso_failed(request, flow, refused.message, next_url)
     except (_SsoUnavailable, requests.RequestException, SuspiciousOperation, ValueError) as exc:
         failed = sso.Refused(sso.FAILED.format(provider=name), f"failed: {type(exc).__name__}")
         sso.refusal_record(request=request, provider=provider, refused=failed)
-        return _back_to_login(request, failed.message, next_url)
+        return _sso_failed(request, flow, failed.message, next_url)
+    if flow.get("confirming") is not None:
+        return _sso_confirmed(request, flow, provider, user)
     audit_record(
         action="sso.signed_in",
         actor=user,

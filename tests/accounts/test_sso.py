@@ -224,3 +224,70 @@ def test_a_token_from_another_issuer_is_refused(client, users, settings, provide
     assert "Signing in with Test Org did not work" in messages_of(client, response)
     assert "_auth_user_id" not in client.session
     assert AuditEntry.objects.filter(action="sso.refused", summary__contains="failed").exists()
+
+
+# Confirming who you are before a sensitive page, with the provider instead of a password.
+
+
+def _confirm(client, email: str, next_url: str = "/people/"):
+    from coproduce.accounts.services import REAUTH_SESSION_KEY
+    from tests.accounts.conftest import age_session
+
+    age_session(client, REAUTH_SESSION_KEY, 15 * 60 + 1)
+    page = client.get(reverse("accounts:reauth") + f"?next={next_url}").content.decode()
+    assert "Confirm with Test Org" in page
+    start = client.post(reverse("accounts:sso_confirm", args=["oidc"]), {"next": next_url})
+    assert start.status_code == 302
+    assert "prompt=login" in start["Location"] and "max_age=0" in start["Location"]
+    back = urlsplit(sign_in_at_provider(start["Location"], email))
+    return client.get(f"{back.path}?{back.query}")
+
+
+def test_staff_confirm_with_the_provider_instead_of_a_password(client, users, sso_on):
+    from coproduce.accounts.reauth import reauth_is_fresh
+
+    sso_sign_in(client, "carol@example.org")
+    response = _confirm(client, "carol@example.org")
+    assert response["Location"] == "/people/"
+    request = type("R", (), {"session": client.session})()
+    assert reauth_is_fresh(request)
+    assert AuditEntry.objects.filter(
+        action="reauth", actor=users["carol"], summary="Confirmed with Test Org"
+    ).exists()
+
+
+def test_confirming_as_someone_else_is_refused(client, users, sso_on):
+    from coproduce.accounts.reauth import reauth_is_fresh
+
+    sso_sign_in(client, "carol@example.org")
+    response = _confirm(client, "Sam@Example.org")
+    assert response["Location"].startswith(reverse("accounts:reauth"))
+    assert "different Test Org account" in client.get(response["Location"]).content.decode()
+    request = type("R", (), {"session": client.session})()
+    assert not reauth_is_fresh(request)
+    assert int(client.session["_auth_user_id"]) == users["carol"].pk  # still carol
+
+
+def test_a_provider_never_used_is_not_offered(client, users, login, sso_on):
+    login("carol")  # signed in with a password: no identity at the provider yet
+    page = client.get(reverse("accounts:reauth")).content.decode()
+    assert "Confirm with" not in page
+    response = client.post(reverse("accounts:sso_confirm", args=["oidc"]), {"next": "/"})
+    assert response.status_code == 404
+
+
+def test_with_passwords_off_the_password_does_not_confirm(client, users, sso_on):
+    from coproduce.accounts.reauth import reauth_is_fresh
+    from coproduce.accounts.services import REAUTH_SESSION_KEY
+    from tests.accounts.conftest import age_session
+    from tests.conftest import PASSWORD
+
+    sso_on.SSO_STAFF_PASSWORDS = "off"
+    sso_sign_in(client, "carol@example.org")
+    age_session(client, REAUTH_SESSION_KEY, 15 * 60 + 1)
+    page = client.get(reverse("accounts:reauth")).content.decode()
+    assert "Confirm it is you" in page and 'name="password"' not in page
+    response = client.post(reverse("accounts:reauth"), {"password": PASSWORD, "next": "/"})
+    assert response.status_code == 400
+    request = type("R", (), {"session": client.session})()
+    assert not reauth_is_fresh(request)
