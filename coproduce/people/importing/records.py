@@ -28,7 +28,7 @@ from django.utils import timezone
 from coproduce.core.audit import audit_record
 from coproduce.people.importing.columns import BY_NAME, COLUMNS, Column, RowError
 from coproduce.people.importing.results import ImportResult
-from coproduce.people.importing.walk import SEP
+from coproduce.people.importing.walk import ERASED_MESSAGE, RESTRICTED_MESSAGE, SEP
 from coproduce.people.importing.writer import Writer
 from coproduce.people.models import Area, Person
 from coproduce.people.services import ref_fingerprint
@@ -41,14 +41,6 @@ if TYPE_CHECKING:
 
 MAX_RECORDS = 1000
 LIST_COLUMNS = ("preferred_channels", "availability")
-RESTRICTED_MESSAGE = (
-    "external_ref {ref!r} belongs to a person whose processing is restricted (data "
-    "protection): their record cannot be changed until the restriction is lifted"
-)
-ERASED_MESSAGE = (
-    "external_ref {ref!r} belonged to a person who has been erased: it cannot be used again "
-    "(use a new reference if they have come back)"
-)
 
 
 @dataclass

@@ -14,11 +14,20 @@ from coproduce.people.importing.reading import ImportFileError, check_header
 from coproduce.people.importing.results import ImportResult, PreviewRow, Rejection
 from coproduce.people.importing.writer import Writer
 from coproduce.people.models import Area, Person
+from coproduce.people.services import ref_fingerprint
 
 SAMPLE_SIZE = 20
 # Separates the values in the comparable string. PostgreSQL text cannot hold NUL, and
 # rows containing it are rejected, so it can never appear inside a value.
 SEP = "\x00"
+RESTRICTED_MESSAGE = (
+    "external_ref {ref!r} belongs to a person whose processing is restricted (data "
+    "protection): their record cannot be changed until the restriction is lifted"
+)
+ERASED_MESSAGE = (
+    "external_ref {ref!r} belonged to a person who has been erased: it cannot be used again "
+    "(use a new reference if they have come back)"
+)
 
 
 def load_existing(columns: list[Column]) -> dict[str, tuple[int, str]]:
@@ -61,6 +70,17 @@ class Walker:
         if self.write:
             self.writer = Writer(columns, self.now)
         self.existing = load_existing(columns)
+        # The same rules as the API (records.py): an erased person's reference is not used
+        # again, and a restricted person's record is not changed.
+        self.erased = set(
+            Person.objects.filter(erased_at__isnull=False)
+            .exclude(erased_ref="")
+            .values_list("erased_ref", flat=True)
+        )
+        self.restricted = set(
+            Person.objects.filter(processing_restricted=True, external_ref__isnull=False)
+            .values_list("external_ref", flat=True)
+        )
         width = len(columns)
         for record in records:
             if not any(record.cells):
@@ -134,13 +154,17 @@ class Walker:
         assert isinstance(ref, str)
         comparable = SEP.join(canon)
         known = self.existing.get(ref)
-        if known is None:
+        if known is None and self.erased and ref_fingerprint(ref) in self.erased:
+            self._reject(line, ERASED_MESSAGE.format(ref=ref))
+        elif known is None:
             self.result.created += 1
             self._note(line, values, "create", [])
             if self.writer is not None:
                 self.writer.create(values)
         elif known[1] == comparable:
             self.result.unchanged += 1
+        elif ref in self.restricted:
+            self._reject(line, RESTRICTED_MESSAGE.format(ref=ref))
         else:
             self.result.updated += 1
             before = known[1].split(SEP)

@@ -362,3 +362,34 @@ def test_consent_given_in_an_update_is_stamped_once(db, tmp_path):
     assert result.updated == 1
     person = Person.objects.get(external_ref="C2")
     assert (person.phone, person.contact_consent_at) == ("2", given)
+
+
+def test_an_erased_persons_reference_is_refused_and_nothing_is_kept(db, tmp_path):
+    from django.utils import timezone
+
+    from coproduce.people.services import ref_fingerprint
+
+    Person.objects.create(
+        first_name="Erased",
+        external_ref=None,
+        erased_at=timezone.now(),
+        erased_ref=ref_fingerprint("GONE1"),
+    )
+    path = write_csv(tmp_path / "p.csv", [row("NEW1"), row("GONE1")])
+    result = import_file(path)
+    assert not result.saved
+    [rejection] = result.rejections
+    assert rejection.line == 3 and "belonged to a person who has been erased" in rejection.reason
+    assert not Person.objects.filter(external_ref__in=["NEW1", "GONE1"]).exists()
+
+
+def test_a_restricted_persons_record_is_not_changed_by_a_file(db, tmp_path):
+    Person.objects.create(
+        first_name="Sam", last_name="Jones", external_ref="R1", processing_restricted=True
+    )
+    same = import_file(write_csv(tmp_path / "same.csv", [row("R1")]))
+    assert same.saved and same.unchanged == 1  # nothing would change: nothing refused
+    changed = import_file(write_csv(tmp_path / "new.csv", [row("R1", last_name="Smith")]))
+    assert not changed.saved
+    assert "restricted" in changed.rejections[0].reason
+    assert Person.objects.get(external_ref="R1").last_name == "Jones"
