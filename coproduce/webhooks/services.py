@@ -272,6 +272,11 @@ def _body(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     return {"type": kind, "timestamp": timezone.now().isoformat(), "data": payload}
 
 
+def person_path(person_id: int) -> str:
+    """Where a receiver fetches a person's record with its API token."""
+    return f"/api/v1/people/{person_id}"
+
+
 def emit(kind: str, payload: dict[str, Any]) -> None:
     """Record `kind` for every active endpoint that wants it, and deliver after commit.
 
