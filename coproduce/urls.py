@@ -20,6 +20,7 @@ urlpatterns = [
     path("messages/", include("coproduce.messaging.urls")),
     path("api/v1/", v1_urls),
     path("api-tokens/", include("coproduce.api.urls")),
+    path("webhooks/", include("coproduce.webhooks.urls")),
     path("", include("coproduce.home.urls")),
 ]
 

@@ -249,6 +249,13 @@ EXPECTED: dict[str, Profile | PostOnly] = {
     "api:token_create": SYSADMIN_ONLY,
     "api:token_detail": SYSADMIN_ONLY,
     "api:token_revoke": post_only(SYSADMIN_ONLY),
+    "webhooks:endpoint_list": SYSADMIN_ONLY,
+    "webhooks:endpoint_create": SYSADMIN_ONLY,
+    "webhooks:endpoint_detail": SYSADMIN_ONLY,
+    "webhooks:endpoint_edit": SYSADMIN_ONLY,
+    "webhooks:endpoint_rotate": post_only(SYSADMIN_ONLY),
+    "webhooks:endpoint_test": post_only(SYSADMIN_ONLY),
+    "webhooks:delivery_retry": post_only(SYSADMIN_ONLY),
     "messaging:unsubscribe": PUBLIC,  # the signed token in the URL is the key
     "messaging:answer": PUBLIC,  # the signed token in the URL is the key
     # Notify's callbacks: the bearer token is the key, whoever is signed in.

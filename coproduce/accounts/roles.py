@@ -104,6 +104,11 @@ def can_manage_accounts(user: Visitor | None) -> bool:
     return _role(user) == Role.SYSADMIN
 
 
+def can_manage_webhooks(user: Visitor | None) -> bool:
+    """Webhooks send events to the landlord's other systems: the system admin sets them up."""
+    return _role(user) == Role.SYSADMIN
+
+
 # Projects and sessions.
 def can_see_all_projects(user: Visitor | None) -> bool:
     return _role(user) in INVOLVEMENT_TEAM | {Role.BOARD}

@@ -43,6 +43,7 @@ from coproduce.messaging import services as messaging
 from coproduce.messaging.models import Status as MessageStatus
 from coproduce.people.models import Person
 from coproduce.promises.models import Promise, PromiseSet
+from coproduce.webhooks.services import emit
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -117,6 +118,8 @@ def check_update(
         )
     if "stage" in changed and check.stage == Stage.GATHERING:
         _call_for_evidence_on_commit(check, actor=actor)
+    if "stage" in changed and check.stage == Stage.PRESENTED:
+        emit("report.published", {"health_check_id": check.pk, "year": check.year})
     return check
 
 

@@ -65,6 +65,8 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
     if roles.can_manage_accounts(user):
         items.append(("Accounts", reverse("accounts:account_list")))
         items.append(("API tokens", reverse("api:token_list")))
+    if roles.can_manage_webhooks(user):
+        items.append(("Webhooks", reverse("webhooks:endpoint_list")))
     path = request.path
     # The most specific matching link is the current one (/people/import/ over /people/).
     matches = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]

@@ -34,6 +34,7 @@ from coproduce.messaging.models import Message, Status
 from coproduce.people.models import Person
 from coproduce.people.selectors import usable
 from coproduce.projects.models import Project
+from coproduce.webhooks.services import emit, person_path
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -624,6 +625,7 @@ def attendance_register(
     Returns (recorded, removed). A "did not take part" row removes an earlier record.
     """
     recorded = removed = 0
+    recorded_ids: list[int] = []
     existing = {a.person_id: a for a in Attendance.objects.filter(meeting=meeting)}
     for row in rows:
         person: Person = row["person"]
@@ -659,6 +661,7 @@ def attendance_register(
         attendance.full_clean(validate_unique=False)
         attendance.save()
         recorded += 1
+        recorded_ids.append(person.pk)
         audit_record(
             action="attendance.recorded",
             actor=actor,
@@ -671,6 +674,16 @@ def attendance_register(
         )
     if recorded and meeting.status == SessionStatus.PLANNED and meeting.starts_at <= timezone.now():
         Meeting.objects.filter(pk=meeting.pk).update(status=SessionStatus.HELD)
+    if recorded_ids:
+        emit(
+            "attendance.recorded",
+            {
+                "session_id": meeting.pk,
+                "project_id": meeting.project_id,
+                "person_ids": recorded_ids,
+                "people": [person_path(pk) for pk in recorded_ids],
+            },
+        )
     return recorded, removed
 
 

@@ -16,6 +16,7 @@ from coproduce.core.audit import audit_record
 from coproduce.core.changes import apply_changes
 from coproduce.people.models import Interest, InterestStatus, Involvement, Person
 from coproduce.people.signals import contact_consent_withdrawn
+from coproduce.webhooks.services import emit, person_path
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -88,7 +89,20 @@ def person_update(
     if before_consent and not current.contact_consent:
         # Unticking "Happy to be contacted" is a withdrawal: it takes effect everywhere now.
         contact_consent_withdrawn.send(sender=Person, person=current)
+        consent_withdrawn_emit(current)
     return current
+
+
+def consent_withdrawn_emit(person: Person) -> None:
+    """Tell the landlord's systems that this person may no longer be contacted."""
+    emit(
+        "consent.withdrawn",
+        {
+            "person_id": person.pk,
+            "external_ref": person.external_ref,
+            "person": person_path(person.pk),
+        },
+    )
 
 
 def ref_fingerprint(external_ref: str) -> str:
@@ -164,6 +178,8 @@ def interest_register(*, data: dict[str, Any], request: HttpRequest | None = Non
     )
     interest.full_clean()
     interest.save()
+    # Only the sign-up's number: its name, contact details and message stay here.
+    emit("person.signed_up", {"interest_id": interest.pk})
     return interest
 
 

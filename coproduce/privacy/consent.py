@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from coproduce.core.audit import audit_record
 from coproduce.people.models import Person
+from coproduce.people.services import consent_withdrawn_emit
 from coproduce.people.signals import contact_consent_withdrawn
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ def contact_consent_withdraw(
 ) -> Person:
     """They no longer want to be contacted: nothing reaches them from now on."""
     current = Person.objects.select_for_update().get(pk=person.pk)
+    was_given = current.contact_consent
     current.contact_consent = False
     current.contact_consent_at = None
     current.save(update_fields=["contact_consent", "contact_consent_at", "updated_at"])
@@ -84,6 +86,8 @@ def contact_consent_withdraw(
         summary=f"Contact consent withdrawn: off {lists} outreach lists, {questions} "
         f"unanswered quick questions and {invitations} unanswered invitations",
     )
+    if was_given:
+        consent_withdrawn_emit(current)
     return current
 
 

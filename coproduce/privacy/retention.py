@@ -59,6 +59,7 @@ from coproduce.rewards.models import (
     Voucher,
 )
 from coproduce.stories.models import JournalEntry, JournalFile, SelfAssessment, Story, StoryConsent
+from coproduce.webhooks.models import DeliveryStatus, WebhookEvent
 
 AUDIT_ACTION = "retention.remove"
 RUN_ACTION = "retention.run"
@@ -159,6 +160,16 @@ RULES: tuple[Rule, ...] = (
         "The ZIP file made for a subject access request is deleted {period} after the "
         "request is closed. The request itself stays in the register.",
         "The person has had their copy; a second copy of everything we hold is a risk.",
+    ),
+    Rule(
+        "webhooks",
+        "Webhook events and their delivery log",
+        "days",
+        "Events sent to the landlord's other systems, and the log of sending them, are "
+        "deleted {period} after the event. Events still being sent stay until they are "
+        "delivered or have failed.",
+        "An event holds only numbers and references, but together they show who did what and "
+        "when. The log is only needed to find out why a system missed an event.",
     ),
     Rule(
         "former_tenants",
@@ -580,6 +591,12 @@ def _old_texts(today: dt.date) -> models.QuerySet[Any]:
     return InboundText.objects.filter(received_at__lt=start).exclude(status=InboundStatus.WAITING)
 
 
+def _old_webhook_events(today: dt.date) -> models.QuerySet[Any]:
+    _, start = _before(today, period_of("webhooks"))
+    waiting = WebhookEvent.objects.filter(deliveries__status=DeliveryStatus.PENDING)
+    return WebhookEvent.objects.filter(created_at__lt=start).exclude(pk__in=waiting.values("pk"))
+
+
 def _former_tenants(today: dt.date) -> models.QuerySet[Any]:
     day, start = _before(today, period_of("former_tenants"))
     unpaid = RewardLine.objects.filter(
@@ -673,6 +690,8 @@ TARGETS: tuple[Target, ...] = (
         blank=_blank_exports,
         file_field="export_file",
     ),
+    # The deliveries (the log) go with their event (on_delete=CASCADE).
+    Target("webhooks", WebhookEvent, "delete", "webhook event deleted", _old_webhook_events),
     Target(
         "former_tenants",
         Person,

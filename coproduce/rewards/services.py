@@ -41,6 +41,7 @@ from coproduce.rewards.models import (
     Voucher,
 )
 from coproduce.rewards.money import ZERO, hourly, money_sum, pounds, to_money
+from coproduce.webhooks.services import emit
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -424,6 +425,15 @@ def batch_approve(
         obj=batch,
         request=request,
         summary=f"Approved {len(lines)} lines, {pounds(total)}",
+    )
+    emit(
+        "payment.approved",
+        {
+            "batch_id": batch.pk,
+            "category": batch.category,
+            "line_ids": [line.pk for line in lines],
+            "total": str(total),
+        },
     )
     return batch
 

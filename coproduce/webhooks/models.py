@@ -22,6 +22,7 @@ class WebhookEndpoint(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["url"], name="webhook_endpoint_url_once")]
 
     def __str__(self) -> str:
         return self.description or self.url

@@ -20,21 +20,27 @@ import socket
 import time
 import urllib.error
 import urllib.request
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from coproduce.core.audit import audit_record
 from coproduce.webhooks.models import (
     DeliveryStatus,
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEvent,
 )
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from coproduce.accounts.models import User
 
 log = logging.getLogger(__name__)
 
@@ -100,18 +106,175 @@ def check_url(url: str) -> None:
             )
 
 
-@transaction.atomic
-def endpoint_create(*, url: str, kinds: list[str], description: str = "") -> WebhookEndpoint:
+def _check_endpoint(*, url: str, kinds: list[str], description: str) -> list[str]:
+    """The kinds, sorted, once the address, the kinds and the description are acceptable."""
     unknown = set(kinds) - set(KINDS)
     if unknown:
-        raise ValidationError(f"Unknown event kinds: {', '.join(sorted(unknown))}.")
-    check_url(url)
-    endpoint = WebhookEndpoint(
-        url=url, kinds=sorted(set(kinds)), description=description, secret=new_secret()
-    )
+        raise ValidationError({"kinds": f"Unknown event kinds: {', '.join(sorted(unknown))}."})
+    if not kinds:
+        raise ValidationError({"kinds": "Choose at least one event."})
+    if any(ch in description for ch in "\r\n\x00"):
+        raise ValidationError({"description": "The description must be one line."})
+    try:
+        check_url(url)
+    except ValidationError as exc:
+        raise ValidationError({"url": exc.messages}) from exc
+    return sorted(set(kinds))
+
+
+def _save_endpoint(endpoint: WebhookEndpoint, **save: Any) -> None:
     endpoint.full_clean()
-    endpoint.save()
+    try:
+        with transaction.atomic():  # a savepoint: the unique address may be taken meanwhile
+            endpoint.save(**save)
+    except IntegrityError as exc:
+        raise ValidationError({"url": TAKEN}) from exc
+
+
+TAKEN = "There is already a webhook for that address. Change that one instead."
+
+
+@transaction.atomic
+def endpoint_create(
+    *,
+    url: str,
+    kinds: list[str],
+    description: str = "",
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+) -> WebhookEndpoint:
+    """A new endpoint with a new secret (`endpoint.secret`: show it to the admin once)."""
+    kinds = _check_endpoint(url=url, kinds=kinds, description=description)
+    if WebhookEndpoint.objects.filter(url=url).exists():
+        raise ValidationError({"url": TAKEN})
+    endpoint = WebhookEndpoint(url=url, kinds=kinds, description=description, secret=new_secret())
+    _save_endpoint(endpoint)
+    audit_record(
+        action="webhooks.endpoint_created",
+        actor=actor,
+        obj=endpoint,
+        summary=f"{endpoint.url}: {', '.join(endpoint.kinds)}",
+        request=request,
+    )
     return endpoint
+
+
+@transaction.atomic
+def endpoint_update(
+    *,
+    endpoint: WebhookEndpoint,
+    url: str,
+    kinds: list[str],
+    description: str,
+    is_active: bool,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> WebhookEndpoint:
+    """Change where an endpoint posts, what it receives, or switch it off. The secret stays."""
+    kinds = _check_endpoint(url=url, kinds=kinds, description=description)
+    current = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    if WebhookEndpoint.objects.filter(url=url).exclude(pk=current.pk).exists():
+        raise ValidationError({"url": TAKEN})
+    values = {"url": url, "kinds": kinds, "description": description, "is_active": is_active}
+    changed = [name for name, value in values.items() if getattr(current, name) != value]
+    if not changed:
+        return current
+    for name in changed:
+        setattr(current, name, values[name])
+    _save_endpoint(current, update_fields=changed)
+    audit_record(
+        action="webhooks.endpoint_updated",
+        actor=actor,
+        obj=current,
+        summary="Changed " + ", ".join(sorted(changed)),
+        request=request,
+    )
+    return current
+
+
+@transaction.atomic
+def endpoint_rotate_secret(
+    *, endpoint: WebhookEndpoint, actor: User | None, request: HttpRequest | None = None
+) -> str:
+    """Give the endpoint a new secret at once (the old one stops working); returns it."""
+    secret = new_secret()
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(secret=secret)
+    endpoint.secret = secret
+    audit_record(
+        action="webhooks.secret_rotated",
+        actor=actor,
+        obj=endpoint,
+        summary=endpoint.url,
+        request=request,
+    )
+    return secret
+
+
+# A second "Send test" this soon after one still waiting to go is the same click twice.
+TEST_AGAIN_AFTER = dt.timedelta(seconds=30)
+
+
+@transaction.atomic
+def send_test(
+    *, endpoint: WebhookEndpoint, actor: User | None, request: HttpRequest | None = None
+) -> WebhookDelivery | None:
+    """Send a `ping` to this endpoint only (active or not, whatever kinds it wants).
+
+    Returns the new delivery, or None when a test sent moments ago is still waiting to go.
+    """
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    waiting = WebhookDelivery.objects.filter(
+        endpoint=endpoint,
+        event__kind="ping",
+        status=DeliveryStatus.PENDING,
+        created_at__gte=timezone.now() - TEST_AGAIN_AFTER,
+    )
+    if waiting.exists():
+        return None
+    event = WebhookEvent.objects.create(
+        kind="ping", payload=_body("ping", {"endpoint_id": endpoint.pk})
+    )
+    delivery = WebhookDelivery.objects.create(endpoint=endpoint, event=event)
+    audit_record(
+        action="webhooks.test_sent",
+        actor=actor,
+        obj=endpoint,
+        summary=f"Test event {event.id}",
+        request=request,
+    )
+    enqueue(delivery.pk)
+    return delivery
+
+
+@transaction.atomic
+def delivery_retry(
+    *, delivery: WebhookDelivery, actor: User | None, request: HttpRequest | None = None
+) -> bool:
+    """Try a failed delivery once more, now. If that try fails too it is failed again (the
+    count of tries goes on). True if this call did it (a second click finds it waiting)."""
+    changed = WebhookDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
+        status=DeliveryStatus.PENDING, next_attempt_at=timezone.now()
+    )
+    if changed:
+        audit_record(
+            action="webhooks.delivery_retried",
+            actor=actor,
+            obj=delivery,
+            summary=f"Event {delivery.event_id} to endpoint {delivery.endpoint_id}",
+            request=request,
+        )
+        enqueue(delivery.pk)
+    delivery.refresh_from_db()
+    return bool(changed)
+
+
+def _body(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    return {"type": kind, "timestamp": timezone.now().isoformat(), "data": payload}
+
+
+def person_path(person_id: int) -> str:
+    """Where a receiver fetches a person's record with its API token."""
+    return f"/api/v1/people/{person_id}"
 
 
 def emit(kind: str, payload: dict[str, Any]) -> None:
@@ -137,7 +300,7 @@ def _emit(kind: str, payload: dict[str, Any]) -> None:
     with transaction.atomic():
         event = WebhookEvent.objects.create(
             kind=kind,
-            payload={"type": kind, "timestamp": timezone.now().isoformat(), "data": payload},
+            payload=_body(kind, payload),
         )
         deliveries = WebhookDelivery.objects.bulk_create(
             WebhookDelivery(endpoint_id=pk, event=event) for pk in endpoint_ids

@@ -403,3 +403,38 @@ def test_messages_and_texts_go_a_year_after_but_not_while_waiting(users):
     retention_apply(today=today)
     assert set(Message.objects.values_list("key", flat=True)) == {"old-queued", "recent"}
     assert list(InboundText.objects.values_list("provider_id", flat=True)) == ["b"]
+
+
+def test_webhook_events_go_with_their_log_after_90_days_but_not_while_being_sent(db):
+    from coproduce.webhooks.models import (
+        DeliveryStatus,
+        WebhookDelivery,
+        WebhookEndpoint,
+        WebhookEvent,
+    )
+
+    endpoint = WebhookEndpoint.objects.create(url="https://x.example/hook", kinds=[], secret="s")
+
+    def event(day: dt.date, status: str) -> WebhookEvent:
+        made = WebhookEvent.objects.create(kind="ping", payload={})
+        WebhookEvent.objects.filter(pk=made.pk).update(created_at=at(day))
+        WebhookDelivery.objects.create(endpoint=endpoint, event=made, status=status)
+        return made
+
+    old = event(dt.date(2026, 9, 4), DeliveryStatus.DELIVERED)
+    old_failed = event(dt.date(2026, 9, 1), DeliveryStatus.FAILED)
+    still_sending = event(dt.date(2026, 9, 1), DeliveryStatus.PENDING)
+    kept = event(dt.date(2026, 9, 5), DeliveryStatus.DELIVERED)
+    # 90 whole days: an event of 4 September is still there on 3 December, gone on 4 December.
+    assert planned(dt.date(2026, 12, 3)) == {"webhooks.webhookevent": {old_failed.pk}}
+    today = dt.date(2026, 12, 4)
+    assert planned(today) == {"webhooks.webhookevent": {old.pk, old_failed.pk}}
+    retention_apply(today=today)
+    assert set(WebhookEvent.objects.values_list("pk", flat=True)) == {still_sending.pk, kept.pk}
+    assert set(WebhookDelivery.objects.values_list("event_id", flat=True)) == {
+        still_sending.pk,
+        kept.pk,
+    }
+    assert AuditEntry.objects.filter(
+        action=AUDIT_ACTION, object_type="webhooks.webhookevent", object_id=str(old.pk)
+    ).exists()

@@ -55,6 +55,13 @@ from coproduce.rewards.models import Category, ExpenseClaim, PaymentBatch, Rewar
 from coproduce.stories import services as story_services
 from coproduce.stories.models import ImpactChange, StoryConsent
 from coproduce.tsm.models import SurveyResponse, SurveyUpload, TsmYear
+from coproduce.webhooks.models import (
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+from coproduce.webhooks.services import new_secret
 from tests.conftest import PERSONAS, make_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -399,6 +406,22 @@ def build_world() -> dict[str, Any]:
         days=30,
         created_by=users["sam"],
     ).token
+
+    # A webhook to the housing system, with one delivery that failed (so "Try again" shows).
+    w["webhook"] = WebhookEndpoint.objects.create(
+        url="https://housing.example.org/hooks",
+        description="Housing system",
+        kinds=["person.signed_up"],
+        secret=new_secret(),
+    )
+    w["webhook_delivery"] = WebhookDelivery.objects.create(
+        endpoint=w["webhook"],
+        event=WebhookEvent.objects.create(kind="person.signed_up", payload={}),
+        status=DeliveryStatus.FAILED,
+        attempts=8,
+        last_status_code=500,
+        last_error="The receiver answered 500.",
+    )
 
     # A password-reset link for alice.
     w["reset_uid"] = urlsafe_base64_encode(force_bytes(users["alice"].pk))
