@@ -206,11 +206,13 @@ CACHES = {
 }
 # Production under load (issue #20): with REDIS_URL set, every app server shares one Redis
 # cache (throttles and rate limits in core/ratelimit.py then count across all servers).
+# CACHE_KEY_PREFIX keeps two sites (say live and training) apart when they share one Redis.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         },
     }
 
