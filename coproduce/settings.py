@@ -394,6 +394,10 @@ STAFF_IDLE_TIMEOUT = envint("STAFF_IDLE_TIMEOUT", "1800")
 # Exports and equality answers need the password entered within this many seconds.
 REAUTH_WINDOW = envint("REAUTH_WINDOW", "900")
 
+# How many proxies (TLS proxy, load balancer) stand in front of the app and append the address
+# they saw to X-Forwarded-For. Throttles count per visitor's address, read from there; with 0
+# (no proxy) it is REMOTE_ADDR. Behind a proxy, 0 would make every visitor share one address.
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", "0")
 # Login throttling: this many failures per account or per address within the window.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", "900")

@@ -17,6 +17,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "involve.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://involve.example.org",
     "SECURE_PROXY_SSL_HEADER": "true",
+    "TRUSTED_PROXIES": "1",
     "DATABASE_URL": "postgres://coproduce@db.internal:5432/coproduce",
     "DB_CONN_MAX_AGE": "60",
     "REDIS_URL": "redis://cache.internal:6379/0",

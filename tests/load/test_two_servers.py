@@ -71,7 +71,8 @@ class Cluster:
 class Browser:
     """One browser behind the TLS proxy: it keeps its own cookies, whichever server answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, address: str = "203.0.113.7") -> None:
+        self.address = address
         self.cookies: dict[str, str] = {}
 
     def request(
@@ -79,8 +80,10 @@ class Browser:
     ) -> tuple[int, dict[str, str], str]:
         origin = f"https://127.0.0.1:{port}"
         headers = {
-            # What the proxy adds: the request came in over HTTPS (SECURE_PROXY_SSL_HEADER).
+            # What the proxy adds: the request came in over HTTPS (SECURE_PROXY_SSL_HEADER),
+            # from this address (TRUSTED_PROXIES).
             "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": self.address,
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
         }
         body = None
@@ -194,6 +197,7 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Cl
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_PROXY_SSL_HEADER": "true",
+        "TRUSTED_PROXIES": "1",
         "DATABASE_URL": _database_url(),
         "DB_CONN_MAX_AGE": "60",
         "REDIS_URL": redis_url,
