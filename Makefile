@@ -8,7 +8,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install migrate run test test-fast bench lint format typecheck assets clean
+.PHONY: install migrate run serve test test-fast bench lint format typecheck assets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ run: migrate
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(BIN)/python manage.py db_worker & \
 	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production on this server (docs/production.md): migrations, static files, then gunicorn
+# (WEB_CONCURRENCY workers, default 3) and a task worker, until stopped.
+serve: install
+	$(BIN)/coproduce serve
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -24,7 +24,7 @@ commands:
   retention       apply the retention schedule (--dry-run, --today D, --schedule)
   backup          back up the database and uploaded files (--out DIR)
   restore         restore a backup made by `coproduce backup` (DIR --yes)
-  serve           run the web app (development server)
+  serve           production: migrate, collect static files, run gunicorn and a task worker
   manage          run a Django management command (e.g. `coproduce manage migrate`)
 
 Run `coproduce COMMAND --help` for a command's options.
@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "retention": ("coproduce.privacy.retention_cli:main", True),
     "backup": ("coproduce.core.backup:backup_main", True),
     "restore": ("coproduce.core.backup:restore_main", True),
+    "serve": ("coproduce.core.serve:cli_main", True),
 }
 
 
@@ -66,12 +67,11 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(f"coproduce story: unknown command {rest[0]!r}; try `split`.\n")
             return 2
         return _load("coproduce.stories.split:cli_main")(rest[1:])
-    if name in ("manage", "serve"):
+    if name == "manage":
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coproduce.settings")
         from django.core.management import execute_from_command_line
 
-        command = rest if name == "manage" else ["runserver", *rest]
-        execute_from_command_line(["coproduce", *command])
+        execute_from_command_line(["coproduce", *rest])
         return 0
     if name not in COMMANDS:
         sys.stderr.write(f"coproduce: unknown command {name!r}. Run `coproduce --help`.\n")

@@ -162,7 +162,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` (run by `coproduce serve`) puts the files whitenoise serves.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -206,11 +207,13 @@ CACHES = {
 }
 # Production under load (issue #20): with REDIS_URL set, every app server shares one Redis
 # cache (throttles and rate limits in core/ratelimit.py then count across all servers).
+# CACHE_KEY_PREFIX keeps two sites (say live and training) apart when they share one Redis.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         },
     }
 
@@ -391,6 +394,10 @@ STAFF_IDLE_TIMEOUT = envint("STAFF_IDLE_TIMEOUT", "1800")
 # Exports and equality answers need the password entered within this many seconds.
 REAUTH_WINDOW = envint("REAUTH_WINDOW", "900")
 
+# How many proxies (TLS proxy, load balancer) stand in front of the app and append the address
+# they saw to X-Forwarded-For. Throttles count per visitor's address, read from there; with 0
+# (no proxy) it is REMOTE_ADDR. Behind a proxy, 0 would make every visitor share one address.
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", "0")
 # Login throttling: this many failures per account or per address within the window.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", "900")
