@@ -435,7 +435,7 @@ class SuggestionBatch(models.Model):
         HealthCheck, on_delete=models.CASCADE, related_name="suggestion_batches"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # [{"item": id, "guesses": [promise id, ...], "reason": "few" | "unsure" | "new"}]
+    # [{"item": id, "guesses": [promise id, ...], "reason": "few" | "typical" | "unsure" | "new"}]
     items = models.JSONField(default=list)
     # passages whose best promise changed since the batch before (None for the first batch)
     moved = models.IntegerField(null=True, blank=True)

@@ -7,7 +7,9 @@ Pure functions (numpy + scikit-learn, no Django): the same inputs and seed give 
     not-yet-coded passage the engine thinks most likely to be about it;
   - uncertainty: the engine's two best promises score close together, or its best is close to
     the 0.5 line between "about it" and "not about it";
-  - novelty: passages unlike anything coded so far (and unlike what is already in the batch).
+  - novelty: passages unlike anything coded so far (and unlike what is already in the batch);
+  - while few passages are coded (under ``TYPICAL_UNTIL``), typicality first: the most typical
+    passage of each large group of passages that has no coded passage yet.
   Passages already coded by a person are never suggested.
 * ``light_scores``: a quick mapping (one linear model on the cached vectors and TF-IDF), for
   the simulated evaluator and for choosing when the full retraining has not run yet.
@@ -31,13 +33,19 @@ FEW_CODINGS = 5  # a promise with fewer hand codings than this is always covered
 MIN_TO_JUDGE = 10  # below this many codings the agreement figure for a promise is not judged
 BATCH_MIN, BATCH_MAX = 10, 20
 UNCERTAINTY_WEIGHT = 0.6  # against 0.4 for novelty
+# While fewer passages than this are coded, the batch (after promise coverage) is the most
+# typical passage of each of the largest groups of passages nobody has coded yet: with few
+# codings a model learns most from what is common, not from its own doubts (TypiClust,
+# Hacohen et al. 2022). Measured in benchmarks/bench_active_learning.py.
+TYPICAL_UNTIL = 200
+TYPICAL_NEIGHBOURS = 20
 
 
 @dataclass(frozen=True)
 class Suggestion:
     index: int  # position of the passage in the input
     guesses: list[str]  # the engine's best promise codes, best first (up to 3)
-    reason: str  # "few" (covers a promise with few codings), "unsure" or "new"
+    reason: str  # "few" (covers a promise with few codings), "typical", "unsure" or "new"
 
 
 def _rank01(v: np.ndarray) -> np.ndarray:
@@ -79,13 +87,15 @@ def suggest(
     seed: int = 42,
     uncertainty_weight: float = UNCERTAINTY_WEIGHT,
     coverage_max: int | None = None,
+    typical_until: int = TYPICAL_UNTIL,
 ) -> list[Suggestion]:
     """The next ``n`` passages to code (fewer if fewer are left), never one in ``labels``.
 
     scores: passages x promises in [0, 1] (the engine's mapping); codes: the promise codes in
     column order; labels: position -> codes for the passages people coded; vecs: one vector per
     passage (sentence embeddings or latent TF-IDF vectors) for novelty, optional.
-    coverage_max: at most this many of the batch go to promises with few codings (all by default).
+    coverage_max: at most this many of the batch go to promises with few codings (by default
+    half the batch while typicality leads, otherwise all of it).
     """
     scores = np.asarray(scores, dtype=float)
     total, k = scores.shape
@@ -126,17 +136,28 @@ def suggest(
         if unit is not None:
             near = np.maximum(near, unit @ unit[i])
 
+    typical_phase = unit is not None and len(labels) < typical_until
+    if coverage_max is None:
+        # while typicality leads, at most half the batch goes to promises with few codings
+        coverage_max = n // 2 if typical_phase else n
+
     # 1. coverage: promises with few codings, fewest first
     few = sorted((cnt, j) for j, (c, cnt) in enumerate((c, per_promise[c]) for c in codes))
     for cnt, j in few:
-        if cnt >= FEW_CODINGS or len(chosen) >= min(n, n if coverage_max is None else coverage_max):
+        if cnt >= FEW_CODINGS or len(chosen) >= min(n, coverage_max):
             break
         col = np.where(taken, -np.inf, scores[:, j] + jitter)
         i = int(np.argmax(col))
         if np.isfinite(col[i]):
             add(i, "few")
 
-    # 2. the rest: uncertainty and novelty, re-weighed after each pick so the batch is varied
+    # 2. with few codings: the most typical passage of each large group nobody has coded
+    if typical_phase:
+        assert unit is not None
+        for i in _typical(unit, taken, coded_idx, n - len(chosen), seed):
+            add(i, "typical")
+
+    # 3. the rest: uncertainty and novelty, re-weighed after each pick so the batch is varied
     while len(chosen) < n:
         novelty = (1.0 - near) / 2.0 if unit is not None else np.zeros(total)
         value = uncertainty_weight * unsure + (1 - uncertainty_weight) * novelty + jitter
@@ -151,6 +172,41 @@ def suggest(
         order: list[int] = np.argsort(-scores[i], kind="stable")[:3].tolist() if k else []
         out.append(Suggestion(int(i), [codes[j] for j in order], reasons[i]))
     return out
+
+
+def _typical(
+    unit: np.ndarray, taken: np.ndarray, coded_idx: np.ndarray, n: int, seed: int
+) -> list[int]:
+    """Up to ``n`` passages: the passages fall into (coded + n) groups by k-means; from each
+    group with no coded passage, largest first, the passage most like its near neighbours."""
+    from sklearn.cluster import MiniBatchKMeans
+
+    total = len(unit)
+    groups = min(total, len(coded_idx) + n)
+    if n <= 0 or groups < 1:
+        return []
+    km = MiniBatchKMeans(n_clusters=groups, random_state=seed, n_init=1, batch_size=2048)
+    assigned = km.fit_predict(unit)
+    covered = set(assigned[coded_idx].tolist()) if len(coded_idx) else set()
+    sizes = np.bincount(assigned, minlength=groups)
+    picks: list[int] = []
+    for g in np.argsort(-sizes, kind="stable"):
+        if len(picks) >= n:
+            break
+        if int(g) in covered:
+            continue
+        members = np.where((assigned == g) & ~taken)[0]
+        if len(members) == 0:
+            continue
+        if len(members) == 1:
+            picks.append(int(members[0]))
+            continue
+        near = min(TYPICAL_NEIGHBOURS, len(members) - 1)
+        sims = unit[members] @ unit[members].T
+        # the mean closeness to its `near` nearest neighbours (itself excluded)
+        closeness = np.sort(sims, axis=1)[:, -near - 1 : -1].mean(axis=1)
+        picks.append(int(members[int(np.argmax(closeness))]))
+    return picks
 
 
 def features(x_tfidf: sp.csr_matrix, vecs: np.ndarray | None) -> sp.csr_matrix:

@@ -145,3 +145,24 @@ def test_works_with_the_tfidf_engine_when_the_semantic_extra_is_missing(monkeypa
 def test_tiny_inputs(n):
     scores = np.zeros((n, 2))
     assert len(active.suggest(scores, ["A", "B"], {}, None, n=5)) == n
+
+
+def test_with_few_codings_the_batch_takes_typical_passages_of_uncoded_groups():
+    texts, truth, x, vecs = _data()
+    # every promise already has five codings, so nothing is chosen for coverage
+    labels = _coded(
+        truth, [i for c in CODES for i in [j for j, t in enumerate(truth) if t == c][:5]]
+    )
+    scores = active.light_scores(active.features(x, vecs), CODES, labels)
+    picked = active.suggest(scores, CODES, labels, vecs, n=10, seed=4)
+    assert {s.reason for s in picked} <= {"typical", "unsure", "new"}
+    typical = [s.index for s in picked if s.reason == "typical"]
+    assert typical and not set(typical) & set(labels)
+    assert typical == [
+        s.index
+        for s in active.suggest(scores, CODES, labels, vecs, n=10, seed=4)
+        if s.reason == "typical"
+    ]
+    # once enough is coded, typicality gives way to doubt and novelty
+    later = active.suggest(scores, CODES, labels, vecs, n=10, seed=4, typical_until=len(labels))
+    assert "typical" not in {s.reason for s in later}
