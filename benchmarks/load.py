@@ -33,6 +33,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -265,6 +266,11 @@ def form_with(html: str, action_part: str) -> dict[str, Any] | None:
     )
 
 
+ERROR_MESSAGE = re.compile(
+    r'class="[^"]*(?:error-summary__list|error-message|notification-banner__heading)[^"]*">'
+    r"((?:.|\n){0,400})"
+)
+TAG = re.compile(r"<[^>]*>")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -290,6 +296,14 @@ def run_locust(args: argparse.Namespace, base: str, fixture: dict[str, Any]) -> 
         email = emails[handed[kind] % len(emails)]
         handed[kind] += 1
         return email
+
+    def why(response: Any) -> str:
+        """What went wrong, in a few words: the connection error, or the page's error message."""
+        if not response.status_code:
+            return f"no answer: {response.error!r}"[:200]
+        found = ERROR_MESSAGE.search(response.text or "")
+        said = re.sub(r"\s+", " ", TAG.sub(" ", found.group(1))).strip()[:120] if found else ""
+        return f"HTTP {response.status_code}" + (f" ({said})" if said else "")
 
     def missing(user: Any, name: str, what: str, method: str = "GET") -> None:
         """Count a page without the form the journey needs (or a post without its success
@@ -325,7 +339,7 @@ def run_locust(args: argparse.Namespace, base: str, fixture: dict[str, Any]) -> 
             ) as response:
                 self.browser_cookies()
                 if response.status_code != 200:
-                    response.failure(f"HTTP {response.status_code}")
+                    response.failure(why(response))
                 elif expect and expect not in response.text:
                     response.failure(f"no {expect!r} on the page")
                 return response.text
@@ -343,7 +357,7 @@ def run_locust(args: argparse.Namespace, base: str, fixture: dict[str, Any]) -> 
             ) as response:
                 self.browser_cookies()
                 if response.status_code != 302:
-                    response.failure(f"HTTP {response.status_code}, not a redirect")
+                    response.failure(why(response) + ", not a redirect")
                     return False
                 location = response.headers.get("Location", "")
             text = self.get(location, name=name + " (the page after)")
@@ -372,7 +386,7 @@ def run_locust(args: argparse.Namespace, base: str, fixture: dict[str, Any]) -> 
             ) as response:
                 self.browser_cookies()
                 if response.status_code != 302:
-                    response.failure(f"HTTP {response.status_code}: not signed in")
+                    response.failure(why(response) + ": not signed in")
 
     class Tenant(Person):
         kind = "tenant"
@@ -621,8 +635,12 @@ def main() -> int:
     )
     parser.add_argument("--duration", type=float, default=30, help="seconds of load (default 30)")
     parser.add_argument("--port", type=int, default=18231)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
-    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+    # gunicorn reads the project's gunicorn.conf.py; these override it (e.g. the single-threaded
+    # baseline of docs/benchmarks.md: --threads 1 --worker-class sync --keep-alive 2).
+    parser.add_argument("--workers", type=int, help="gunicorn workers (gunicorn.conf.py: 3)")
+    parser.add_argument("--threads", type=int, help="threads per worker (gunicorn.conf.py: 4)")
+    parser.add_argument("--worker-class", help="gunicorn worker class (gunicorn.conf.py: gthread)")
+    parser.add_argument("--keep-alive", type=int, help="seconds (gunicorn.conf.py: 75)")
     parser.add_argument("--homes", type=int, default=6000, help="demo size (default 6000)")
     parser.add_argument("--json", type=Path, help="also write the result here")
     parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
@@ -704,13 +722,19 @@ def main() -> int:
         gunicorn = [
             str(Path(PYTHON).parent / "gunicorn"),
             "coproduce.wsgi",
-            "--workers",
-            str(args.workers),
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--bind",
             bind,
         ]
-        if args.threads > 1:
-            gunicorn += ["--threads", str(args.threads)]
+        for flag, value in (
+            ("--workers", args.workers),
+            ("--threads", args.threads),
+            ("--worker-class", args.worker_class),
+            ("--keep-alive", args.keep_alive),
+        ):
+            if value is not None:
+                gunicorn += [flag, str(value)]
         for command in (gunicorn, [*manage, "db_worker"]):
             procs.append(
                 subprocess.Popen(
@@ -729,8 +753,7 @@ def main() -> int:
                 "users": args.users,
                 "spawn_rate": args.spawn_rate,
                 "duration": args.duration,
-                "workers": args.workers,
-                "threads": args.threads,
+                "gunicorn": " ".join(gunicorn[1:]),
                 "cpus": os.cpu_count(),
                 **setup,
             }
@@ -742,6 +765,7 @@ def main() -> int:
         print(json.dumps(result, indent=2))
         if args.json:
             args.json.write_text(json.dumps(result, indent=2))
+        shutil.rmtree(tmp, ignore_errors=True)  # kept after a failure: server.log says why
         return 0
     except KeyboardInterrupt:
         print("interrupted: stopping the stack", file=sys.stderr)
