@@ -609,6 +609,33 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
             p.wait()
 
 
+def _cpu_seconds(procs: list[subprocess.Popen[bytes]]) -> dict[str, float]:
+    """CPU time used so far by the web server (all its workers), the task worker and locust."""
+    import psutil
+
+    def tree(pid: int) -> float:
+        try:
+            root = psutil.Process(pid)
+            family = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return 0.0
+        total = 0.0
+        for p in family:
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
+    me = psutil.Process().cpu_times()
+    return {
+        "gunicorn": tree(procs[0].pid),
+        "task_worker": tree(procs[1].pid),
+        "locust": me.user + me.system,
+    }
+
+
 def _table(result: dict[str, Any]) -> str:
     lines = [
         "| step | requests | errors | median ms | p95 ms | p99 ms | req/s |",
@@ -744,7 +771,10 @@ def main() -> int:
         base = f"http://{bind}"
         _wait_for(base + "/healthz", 60, procs)
         load_before = os.getloadavg()
+        cpu_before = _cpu_seconds(procs)
         result = run_locust(args, base, fixture)
+        cpu_after = _cpu_seconds(procs)
+        result["cpu_seconds"] = {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_before}
         result["load_average_before"] = [round(x, 2) for x in load_before]
         result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         result.update(
@@ -762,6 +792,12 @@ def main() -> int:
             if p.poll() is not None:
                 raise RuntimeError(f"{p.args!r} died during the run (see {tmp}/server.log)")
         print(_table(result), file=sys.stderr)
+        print(
+            f"load average before {result['load_average_before']}, after "
+            f"{result['load_average_after']}; CPU seconds used {result['cpu_seconds']} "
+            f"in {result['seconds']} s on {os.cpu_count()} cores",
+            file=sys.stderr,
+        )
         print(json.dumps(result, indent=2))
         if args.json:
             args.json.write_text(json.dumps(result, indent=2))
