@@ -624,6 +624,10 @@ def attendance_register(
     Returns (recorded, removed). A "did not take part" row removes an earlier record.
     """
     recorded = removed = 0
+    # Two staff saving the same register at once (found by benchmarks/load.py) would both read
+    # "not recorded yet" and then collide on the unique (meeting, person). Locking the session
+    # first makes the second wait and then see what the first saved.
+    list(Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk", flat=True))
     existing = {a.person_id: a for a in Attendance.objects.filter(meeting=meeting)}
     for row in rows:
         person: Person = row["person"]
