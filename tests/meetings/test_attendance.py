@@ -255,3 +255,51 @@ def test_two_staff_saving_the_same_register_at_once_both_succeed_on_postgresql(m
         t.join()
     assert sorted(results) == [(0, 0), (20, 0)]  # the second saw the first's register
     assert Attendance.objects.filter(meeting=meeting).count() == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_registers_of_one_project_saved_at_once_both_succeed_on_postgresql(make_meeting, users):
+    # The participation summary (per person and project) is kept by database triggers: two
+    # registers writing the same people in opposite orders used to deadlock.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL's row locks")
+    first = make_meeting(starts_at=uk(2026, 3, 2, 18), ends_at=uk(2026, 3, 2, 20))
+    second = make_meeting(starts_at=uk(2026, 3, 9, 18), ends_at=uk(2026, 3, 9, 20))
+    people = [Person.objects.create(first_name=f"P{i}", last_name="Example") for i in range(30)]
+
+    def rows(order):
+        return [
+            {
+                "person": p,
+                "took_part": True,
+                "took_part_via": first.channel,
+                "minutes": 120,
+                "recorded_via": RecordedVia.IN_PERSON,
+            }
+            for p in order
+        ]
+
+    results: list[object] = []
+    barrier = threading.Barrier(2)
+
+    def save(meeting, order, actor: User) -> None:
+        try:
+            barrier.wait()
+            results.append(
+                services.attendance_register(meeting=meeting, rows=rows(order), actor=actor)
+            )
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever went wrong
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=save, args=(first, people, users["fiona"])),
+        threading.Thread(target=save, args=(second, people[::-1], users["carol"])),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [(30, 0), (30, 0)]
+    assert Attendance.objects.count() == 60
