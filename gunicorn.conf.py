@@ -4,9 +4,9 @@ project folder, or pass `--config /path/to/gunicorn.conf.py`). Flags on the comm
 Measured with benchmarks/load.py (docs/benchmarks.md, issue #20) on a 2-core machine:
 
 - Threads (the gthread worker): a sign-in spends about 0.1 s in argon2, which releases the
-  GIL, and every page waits on PostgreSQL; with threads, other requests run in those waits
-  instead of queueing behind them. 3 workers x 4 threads answered about 1.5 times as many
-  requests as 3 single-threaded workers under the same load, with lower p95.
+  GIL, and every page waits on PostgreSQL; with threads, a burst of sign-ins cannot hold every
+  worker while other requests queue. CPU per request is the same either way (14-17 ms there);
+  on that shared machine the throughput gain could not be told apart from other jobs' load.
 - Keep-alive longer than a browser's pause between clicks (or than your proxy's idle upstream
   timeout), so a connection is not closed just as the next request is sent on it.
 """
