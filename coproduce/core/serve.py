@@ -16,11 +16,14 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 
 from django.core.management import call_command
 from django.db import connection
 
+# gunicorn's settings (gthread workers, keep-alive): read whatever folder serve is run from.
+GUNICORN_CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 # Any fixed number will do, as long as nothing else in the database uses it.
 MIGRATION_LOCK = 20_200_001
 
@@ -74,6 +77,8 @@ def commands(*, bind: str, workers: int, tasks: bool) -> dict[str, list[str]]:
             "-m",
             "gunicorn",
             "coproduce.wsgi",
+            "--config",
+            str(GUNICORN_CONF),
             "--workers",
             str(workers),
             "--bind",
@@ -81,7 +86,18 @@ def commands(*, bind: str, workers: int, tasks: bool) -> dict[str, list[str]]:
         ]
     }
     if tasks:
-        found["tasks"] = [sys.executable, "-m", "coproduce", "manage", "db_worker"]
+        # under nice: background work (retraining after codings, dashboard refreshes) must
+        # never slow the pages (benchmarks/load.py)
+        found["tasks"] = [
+            "nice",
+            "-n",
+            "10",
+            sys.executable,
+            "-m",
+            "coproduce",
+            "manage",
+            "db_worker",
+        ]
     return found
 
 

@@ -19,6 +19,7 @@ from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.core import uploads
 from coproduce.core.forms import show_refusal, submit
 from coproduce.core.models import UploadJob
+from coproduce.core.per_request import once_per_request
 from coproduce.evaluation import parsing, report, selectors, services
 from coproduce.evaluation.forms import (
     ActionForm,
@@ -65,20 +66,30 @@ def _get_check(request: AuthenticatedHttpRequest, pk: int) -> HealthCheck:
     return check
 
 
+def _me(request: AuthenticatedHttpRequest, check: HealthCheck) -> Person | None:
+    """The signed-in evaluator of this check, if any: asked once per request, though the page
+    and its permission checks all need it."""
+    return once_per_request(
+        request,
+        ("evaluator", check.pk),
+        lambda: selectors.evaluator_person(request.user, check),
+    )
+
+
 def _evaluator(request: AuthenticatedHttpRequest, check: HealthCheck) -> Person:
     """The signed-in evaluator. Staff never pass: evaluators own the evaluation."""
-    person = selectors.evaluator_person(request.user, check)
+    person = _me(request, check)
     if person is None:
         raise PermissionDenied
     return person
 
 
 def _can_add_evidence(request: AuthenticatedHttpRequest, check: HealthCheck) -> bool:
-    return roles.can_run_sessions(request.user) or roles.is_evaluator(request.user, check)
+    return roles.can_run_sessions(request.user) or _me(request, check) is not None
 
 
 def _can_plan(request: AuthenticatedHttpRequest, check: HealthCheck) -> bool:
-    return roles.is_evaluator(request.user, check) or roles.can_manage_projects(request.user)
+    return _me(request, check) is not None or roles.can_manage_projects(request.user)
 
 
 @login_required
@@ -138,7 +149,7 @@ def _check_page(
         "evaluation/check.html",
         {
             "check": check,
-            "me": selectors.evaluator_person(request.user, check),
+            "me": _me(request, check),
             "form": plan_form,
             "evaluator_form": evaluator_form,
             "can_plan": _can_plan(request, check),
@@ -220,7 +231,7 @@ def _evidence_page(
             "import_form": import_form or ImportForm(prefix="import", initial=today),
             "tsm_form": tsm_form or TsmForm(prefix="tsm"),
             "search": search,
-            "me": selectors.evaluator_person(request.user, check),
+            "me": _me(request, check),
         },
     )
 
@@ -250,7 +261,7 @@ def evidence_note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             source=data["source"],
             text=data["text"],
             gathered_on=data["gathered_on"],
-            person=selectors.evaluator_person(request.user, check),
+            person=_me(request, check),
             actor=request.user,
             request=request,
         ),
@@ -275,7 +286,7 @@ def evidence_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 kind=data["kind"],
                 title=data["title"],
                 gathered_on=data["gathered_on"],
-                person=selectors.evaluator_person(request.user, check),
+                person=_me(request, check),
                 actor=request.user,
             )
         except parsing.EvidenceError as exc:
@@ -331,7 +342,7 @@ def evidence_job(request: AuthenticatedHttpRequest, pk: int, token: str) -> Http
 def item_detail(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     item = get_object_or_404(EvidenceItem, pk=item_pk, health_check=check)
-    me = selectors.evaluator_person(request.user, check)
+    me = _me(request, check)
     themes = list(check.themes.exclude(status__in=[ThemeStatus.DISCARDED, ThemeStatus.MERGED]))
     promises = list(check.promise_set.promises.filter(dropped=False))
     form = CodingForm(request.POST or None, themes=themes, promises=promises)
@@ -397,7 +408,7 @@ def _themes_context(request: AuthenticatedHttpRequest, check: HealthCheck) -> di
     return {
         "check": check,
         "run": run,
-        "me": selectors.evaluator_person(request.user, check),
+        "me": _me(request, check),
         "can_run": _can_plan(request, check),
         "running": run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
     }
@@ -526,7 +537,7 @@ def _theme_page(
     page = Paginator(selectors.items_page(check, theme=theme), 100).get_page(
         request.GET.get("page")
     )
-    me = selectors.evaluator_person(request.user, check)
+    me = _me(request, check)
     if me is not None:
         # The checkboxes offer the items on this page (a failed form keeps what was ticked).
         on_page = EvidenceItem.objects.filter(pk__in=[i.pk for i in page.object_list])
@@ -635,7 +646,7 @@ def _judgements_page(
         {
             "check": check,
             "rows": rows,
-            "me": selectors.evaluator_person(request.user, check),
+            "me": _me(request, check),
             "tsm_year": tsm_year,
         },
     )
@@ -695,7 +706,7 @@ def judgement_save(request: AuthenticatedHttpRequest, pk: int, promise_pk: int) 
 def report_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = _get_check(request, pk)
     context = report.report_context(check)
-    context["me"] = selectors.evaluator_person(request.user, check)
+    context["me"] = _me(request, check)
     return render(request, "evaluation/report_page.html", context)
 
 
@@ -943,7 +954,7 @@ def _code_next_context(request: AuthenticatedHttpRequest, check: HealthCheck) ->
         "quality": quality,
         "min_to_judge": MIN_TO_JUDGE,
         "learning": check.remap_requested_at is not None,
-        "me": selectors.evaluator_person(request.user, check),
+        "me": _me(request, check),
     }
 
 

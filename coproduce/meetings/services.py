@@ -626,8 +626,15 @@ def attendance_register(
     """
     recorded = removed = 0
     recorded_ids: list[int] = []
+    # Found by benchmarks/load.py: two staff saving the same register at once both read "not
+    # recorded yet" and collided on the unique (meeting, person); and two registers of the same
+    # project's sessions deadlocked on the participation summary its database triggers keep per
+    # person and project. The project is locked first, then the session: registers of one
+    # project wait for each other, and the second sees what the first saved.
+    list(Project.objects.select_for_update().filter(pk=meeting.project_id).values_list("pk"))
+    list(Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk"))
     existing = {a.person_id: a for a in Attendance.objects.filter(meeting=meeting)}
-    for row in rows:
+    for row in sorted(rows, key=lambda r: r["person"].pk):
         person: Person = row["person"]
         before = existing.get(person.pk)
         if not row["took_part"]:

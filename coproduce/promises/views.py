@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from coproduce.accounts import roles
 from coproduce.accounts.types import AuthenticatedHttpRequest
 from coproduce.core.forms import show_refusal, submit
+from coproduce.core.per_request import once_per_request
 from coproduce.people.models import Person
 from coproduce.promises import selectors, services
 from coproduce.promises.diff import word_diff
@@ -48,11 +49,21 @@ def _get_set_for_user(request: AuthenticatedHttpRequest, pk: int) -> PromiseSet:
     return promise_set
 
 
+def _member(request: AuthenticatedHttpRequest, promise_set: PromiseSet) -> Person | None:
+    """The signed-in tenant's person in this set's group: asked once per request, though the
+    page and its permission checks all need it."""
+    return once_per_request(
+        request,
+        ("promise_member", promise_set.project_id),
+        lambda: selectors.member_person(request.user, promise_set),
+    )
+
+
 def _actor_and_person(
     request: AuthenticatedHttpRequest, promise_set: PromiseSet, form: forms.Form
 ) -> tuple[Person, str]:
     """Who is acting: a tenant in the group for themselves, or staff on someone's behalf."""
-    person = selectors.member_person(request.user, promise_set)
+    person = _member(request, promise_set)
     if person is not None:
         return person, Via.WEB
     if roles.can_run_sessions(request.user) and "person" in form.cleaned_data:
@@ -65,9 +76,7 @@ def _actor_and_person(
 
 
 def _can_act(request: AuthenticatedHttpRequest, promise_set: PromiseSet) -> bool:
-    return selectors.member_person(request.user, promise_set) is not None or roles.can_run_sessions(
-        request.user
-    )
+    return _member(request, promise_set) is not None or roles.can_run_sessions(request.user)
 
 
 @login_required
@@ -93,7 +102,7 @@ def set_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def set_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     promise_set = _get_set_for_user(request, pk)
     number, count_tally = services.agreed_count(promise_set)
-    me = selectors.member_person(request.user, promise_set)
+    me = _member(request, promise_set)
     allowed_moves = [(s, SetStatus(s).label) for s in TRANSITIONS[promise_set.status]]
     can_move = roles.can_manage_projects(request.user) or (
         me is not None and promise_set.status == SetStatus.DRAFTING
@@ -130,7 +139,7 @@ def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     promise_set = _get_set_for_user(request, pk)
     if not _can_act(request, promise_set):
         raise PermissionDenied
-    staff = selectors.member_person(request.user, promise_set) is None
+    staff = _member(request, promise_set) is None
     promises = selectors.live_promises(promise_set)
     form = ProposalForm(
         request.POST or None,
@@ -173,7 +182,7 @@ def _proposal_page(
 ) -> HttpResponse:
     """The proposal with its vote and comment forms; a form that failed keeps its errors."""
     promise_set = proposal.promise_set
-    me = selectors.member_person(request.user, promise_set)
+    me = _member(request, promise_set)
     staff = me is None
     members = selectors.group_members(promise_set) if staff else None
     before = ""
@@ -228,7 +237,7 @@ def _get_proposal_to_act(
     proposal = _get_proposal_for_user(request, pk)
     if not _can_act(request, proposal.promise_set):
         raise PermissionDenied
-    staff = selectors.member_person(request.user, proposal.promise_set) is None
+    staff = _member(request, proposal.promise_set) is None
     return proposal, selectors.group_members(proposal.promise_set) if staff else None
 
 
@@ -288,7 +297,7 @@ def comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def proposal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(Proposal.objects.select_related("promise_set__project"), pk=pk)
     promise_set = proposal.promise_set
-    me = selectors.member_person(request.user, promise_set)
+    me = _member(request, promise_set)
     if me is None and not (promise_set.staff_may_decide and roles.can_run_sessions(request.user)):
         raise PermissionDenied
     try:
@@ -308,7 +317,7 @@ def promise_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     promise_set = promise.promise_set
     if not roles.can_see_set(request.user, promise_set):
         raise PermissionDenied
-    me = selectors.member_person(request.user, promise_set)
+    me = _member(request, promise_set)
     drafting = promise_set.status in (SetStatus.DRAFTING, SetStatus.RETURNED)
     can_edit = drafting and me is not None
     form = EditForm(
@@ -381,7 +390,7 @@ def rank(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     promise_set = _get_set_for_user(request, pk)
     if not _can_act(request, promise_set):
         raise PermissionDenied
-    staff = selectors.member_person(request.user, promise_set) is None
+    staff = _member(request, promise_set) is None
     form = RankForm(
         request.POST or None,
         promises=selectors.live_promises(promise_set),
@@ -412,7 +421,7 @@ def set_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     promise_set = _get_set_for_user(request, pk)
     form = StatusForm(request.POST)
     to = form.cleaned_data["to"] if form.is_valid() else ""
-    me = selectors.member_person(request.user, promise_set)
+    me = _member(request, promise_set)
     tenant_agrees = (
         me is not None and promise_set.status == SetStatus.DRAFTING and to == SetStatus.AGREED
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coproduce.core.text import SINGLE_LINE_MESSAGE
@@ -401,3 +403,14 @@ def test_the_coordinator_records_progress_on_an_action(login, check, rec):
     assert refused.status_code == 403
     action.refresh_from_db()
     assert action.status == "done"
+
+
+def test_the_evidence_page_asks_who_the_evaluator_is_twice_not_three_times(login, check):
+    # Once to let them see the check, once for the page (it was also asked for "can add").
+    client = login("alice")
+    with CaptureQueriesContext(connection) as page:
+        response = client.get(reverse("evaluation:evidence", args=[check.pk]))
+    assert response.status_code == 200
+    assert "note-text" in response.content.decode()  # an evaluator may add evidence
+    asked = [q for q in page.captured_queries if "evaluation_evaluator" in q["sql"]]
+    assert len(asked) == 2

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
+import pytest
+from django.db import connection, connections
 from django.urls import reverse
 
 from coproduce.accounts.models import User
 from coproduce.accounts.roles import Role
 from coproduce.core.models import AuditEntry
+from coproduce.meetings import services
 from coproduce.meetings.models import (
     Attendance,
     Invitation,
@@ -214,3 +218,88 @@ def test_a_broken_register_post_is_a_message_not_an_error(login, meeting):
     )
     assert response.status_code == 200
     assert not Attendance.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_saving_the_same_register_at_once_both_succeed_on_postgresql(make_meeting, users):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL's row locks")
+    meeting = make_meeting(starts_at=uk(2026, 3, 2, 18), ends_at=uk(2026, 3, 2, 20))
+    people = [Person.objects.create(first_name=f"P{i}", last_name="Example") for i in range(20)]
+    rows = [
+        {
+            "person": p,
+            "took_part": True,
+            "took_part_via": meeting.channel,
+            "minutes": 120,
+            "recorded_via": RecordedVia.IN_PERSON,
+        }
+        for p in people
+    ]
+    results: list[object] = []
+    barrier = threading.Barrier(2)
+
+    def save(actor: User) -> None:
+        try:
+            barrier.wait()
+            results.append(services.attendance_register(meeting=meeting, rows=rows, actor=actor))
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever went wrong
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(users[name],)) for name in ("fiona", "carol")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [(0, 0), (20, 0)]  # the second saw the first's register
+    assert Attendance.objects.filter(meeting=meeting).count() == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_registers_of_one_project_saved_at_once_both_succeed_on_postgresql(make_meeting, users):
+    # The participation summary (per person and project) is kept by database triggers: two
+    # registers writing the same people in opposite orders used to deadlock.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL's row locks")
+    first = make_meeting(starts_at=uk(2026, 3, 2, 18), ends_at=uk(2026, 3, 2, 20))
+    second = make_meeting(starts_at=uk(2026, 3, 9, 18), ends_at=uk(2026, 3, 9, 20))
+    people = [Person.objects.create(first_name=f"P{i}", last_name="Example") for i in range(30)]
+
+    def rows(order):
+        return [
+            {
+                "person": p,
+                "took_part": True,
+                "took_part_via": first.channel,
+                "minutes": 120,
+                "recorded_via": RecordedVia.IN_PERSON,
+            }
+            for p in order
+        ]
+
+    results: list[object] = []
+    barrier = threading.Barrier(2)
+
+    def save(meeting, order, actor: User) -> None:
+        try:
+            barrier.wait()
+            results.append(
+                services.attendance_register(meeting=meeting, rows=rows(order), actor=actor)
+            )
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever went wrong
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=save, args=(first, people, users["fiona"])),
+        threading.Thread(target=save, args=(second, people[::-1], users["carol"])),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [(30, 0), (30, 0)]
+    assert Attendance.objects.count() == 60

@@ -4,6 +4,8 @@ again with the error beside the field (nothing changed), and a persona who may n
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coproduce.core.text import SINGLE_LINE_MESSAGE
@@ -147,3 +149,23 @@ def test_a_set_moves_only_to_a_known_status(login, group):
     group["set"].refresh_from_db()
     assert group["set"].status == SetStatus.DRAFTING
     assert login("brenda").post(url, {"to": "agreed"}).status_code == 403
+
+
+def _membership_lookups(queries) -> int:
+    return sum(
+        1
+        for q in queries
+        if q["sql"].startswith('SELECT "people_person"') and "projects_projectmember" in q["sql"]
+    )
+
+
+def test_a_tenants_vote_and_the_proposal_page_look_up_their_membership_once(login, proposal):
+    client = login("bob")
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(reverse("promises:proposal", args=[proposal.pk])).status_code == 200
+    with CaptureQueriesContext(connection) as vote:
+        response = client.post(reverse("promises:vote", args=[proposal.pk]), {"vote-choice": "for"})
+    assert response.status_code == 302
+    assert Vote.objects.get(proposal=proposal).choice == "for"
+    assert _membership_lookups(page.captured_queries) == 1
+    assert _membership_lookups(vote.captured_queries) == 1

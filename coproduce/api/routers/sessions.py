@@ -34,6 +34,7 @@ from coproduce.meetings.models import (
 )
 from coproduce.meetings.services import attendance_register
 from coproduce.people.models import Person
+from coproduce.projects.models import Project
 
 router = Router()
 SessionId = Annotated[int, PathEx(ge=0, le=MAX_ID)]
@@ -262,9 +263,13 @@ def record_attendance(
             slug="too-many",
         )
     with transaction.atomic():
-        # The session's row is the lock: two registers for one session are saved one after
-        # the other, so the same call sent twice at once gives one clean outcome.
-        meeting = get_object_or_404(Meeting.objects.select_for_update(), pk=session_id)
+        # Locked as the web register locks (the project, then the session: always in that
+        # order, so an API call and a person at the register never deadlock): two registers for
+        # one session are saved one after the other, and the same call sent twice at once gives
+        # one clean outcome.
+        found = get_object_or_404(Meeting.objects.only("project_id"), pk=session_id)
+        list(Project.objects.select_for_update().filter(pk=found.project_id).values_list("pk"))
+        meeting = Meeting.objects.select_for_update().get(pk=session_id)
         if meeting.status == SessionStatus.CANCELLED:
             raise ApiProblem(
                 409, "This session was cancelled; nobody can be recorded at it.", slug="cancelled"

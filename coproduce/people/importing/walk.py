@@ -78,8 +78,9 @@ class Walker:
             .values_list("erased_ref", flat=True)
         )
         self.restricted = set(
-            Person.objects.filter(processing_restricted=True, external_ref__isnull=False)
-            .values_list("external_ref", flat=True)
+            Person.objects.filter(
+                processing_restricted=True, external_ref__isnull=False
+            ).values_list("external_ref", flat=True)
         )
         width = len(columns)
         for record in records:
