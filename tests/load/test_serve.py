@@ -96,7 +96,9 @@ def test_serve_migrates_collects_static_and_runs_web_and_tasks_until_stopped(tmp
         assert (tmp_path / "static" / "coproduce" / "coproduce.css").exists()
         assert _get(port, "/static/coproduce/coproduce.css") == 200
         children = _children(serve.pid)
-        assert any("gunicorn coproduce.wsgi --config" in c and "--workers 2" in c for c in children), children
+        assert any(
+            "gunicorn coproduce.wsgi --config" in c and "--workers 2" in c for c in children
+        ), children
         assert any("db_worker" in c for c in children), children
 
         serve.send_signal(signal.SIGTERM)
