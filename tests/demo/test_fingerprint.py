@@ -62,7 +62,7 @@ from tests.demo.fingerprint import demo_fingerprint
 
 HOMES = 300
 SEED = 2026
-FINGERPRINT = "f8034fe72756163c998535ba3ed378e0d2a90ed7628e926387d68e5dac74d5b8"
+FINGERPRINT = "87714734d12b2359ccc7fabda640c4b8063095d4a3cb554102c97e101a43fd2b"
 
 
 def build(today: dt.date = REFERENCE_DATE) -> None:
