@@ -98,3 +98,14 @@ def page(
     rows = rows[:limit]
     last = rows[-1]
     return rows, _encode([getattr(last, name) for name in fields])
+
+
+def changed_page(
+    queryset: QuerySet[M], *, updated_since: dt.datetime | None, cursor: str | None, limit: int
+) -> dict[str, Any]:
+    """A list answer for records kept in step by ``updated_since``: oldest change first, paged
+    by ``(updated_at, id)``, so a sync can carry on from the last change it saw."""
+    if updated_since is not None:
+        queryset = queryset.filter(updated_at__gte=in_utc(updated_since, name="updated_since"))
+    rows, next_cursor = page(queryset, cursor=cursor, limit=limit, fields=("updated_at", "id"))
+    return {"items": rows, "next_cursor": next_cursor}

@@ -21,7 +21,7 @@ from pydantic import ConfigDict
 
 from coproduce.api.auth import scoped, token_of
 from coproduce.api.etags import check_if_match, etag
-from coproduce.api.paging import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, in_utc, page
+from coproduce.api.paging import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, changed_page
 from coproduce.api.problems import ApiProblem
 from coproduce.api.schemas import responses
 from coproduce.people.importing.records import (
@@ -105,15 +105,11 @@ def people() -> QuerySet[Person]:
 )
 def list_people(request: HttpRequest, filters: Query[PeopleFilter]) -> dict[str, object]:
     queryset = people()
-    if filters.updated_since is not None:
-        since = in_utc(filters.updated_since, name="updated_since")
-        queryset = queryset.filter(updated_at__gte=since)
     if filters.external_ref:
         queryset = queryset.filter(external_ref=filters.external_ref)
-    rows, next_cursor = page(
-        queryset, cursor=filters.cursor, limit=filters.limit, fields=("updated_at", "id")
+    return changed_page(
+        queryset, updated_since=filters.updated_since, cursor=filters.cursor, limit=filters.limit
     )
-    return {"items": rows, "next_cursor": next_cursor}
 
 
 @router.get(

@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema
 from ninja import Path as PathEx
 
 from coproduce.api.auth import scoped
-from coproduce.api.paging import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, in_utc, page
+from coproduce.api.paging import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, changed_page, page
 from coproduce.api.schemas import responses
 from coproduce.projects.models import Decision, Project, ProjectStatus
 
@@ -99,16 +99,11 @@ class DecisionsFilter(Schema):
 )
 def list_projects(request: HttpRequest, filters: Query[ProjectsFilter]) -> dict[str, object]:
     queryset: QuerySet[Project] = Project.objects.all()
-    if filters.updated_since is not None:
-        queryset = queryset.filter(
-            updated_at__gte=in_utc(filters.updated_since, name="updated_since")
-        )
     if filters.status:
         queryset = queryset.filter(status=filters.status)
-    rows, next_cursor = page(
-        queryset, cursor=filters.cursor, limit=filters.limit, fields=("updated_at", "id")
+    return changed_page(
+        queryset, updated_since=filters.updated_since, cursor=filters.cursor, limit=filters.limit
     )
-    return {"items": rows, "next_cursor": next_cursor}
 
 
 @router.get(

@@ -22,7 +22,7 @@ from ninja import Path as PathEx
 from pydantic import ConfigDict, model_validator
 
 from coproduce.api.auth import scoped, token_of
-from coproduce.api.paging import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, in_utc, page
+from coproduce.api.paging import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, changed_page
 from coproduce.api.problems import ApiProblem
 from coproduce.api.schemas import responses
 from coproduce.meetings.models import (
@@ -154,18 +154,13 @@ def sessions() -> QuerySet[Meeting]:
 )
 def list_sessions(request: HttpRequest, filters: Query[SessionsFilter]) -> dict[str, object]:
     queryset = sessions()
-    if filters.updated_since is not None:
-        queryset = queryset.filter(
-            updated_at__gte=in_utc(filters.updated_since, name="updated_since")
-        )
     if filters.project_id is not None:
         queryset = queryset.filter(project_id=filters.project_id)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
-    rows, next_cursor = page(
-        queryset, cursor=filters.cursor, limit=filters.limit, fields=("updated_at", "id")
+    return changed_page(
+        queryset, updated_since=filters.updated_since, cursor=filters.cursor, limit=filters.limit
     )
-    return {"items": rows, "next_cursor": next_cursor}
 
 
 @router.get(
