@@ -812,7 +812,17 @@ def main() -> int:
         for command in (gunicorn, worker):
             procs.append(
                 subprocess.Popen(
-                    command, env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True
+                    command,
+                    env=env,
+                    cwd=ROOT,
+                    stdout=log,
+                    stderr=log,
+                    # Its own process group (to stop it and its children) but this session:
+                    # with the kernel's autogroup scheduling (Linux's default on desktops and
+                    # here), every session shares the CPU equally whatever the nice values, so
+                    # a task worker in a session of its own took half a core from the pages.
+                    # `coproduce serve` runs both in one session too.
+                    process_group=0,
                 )
             )
         base = f"http://{bind}"

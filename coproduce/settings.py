@@ -111,6 +111,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with inputs, selects and text areas drawn in Python (same HTML).
+FORM_RENDERER = "coproduce.core.form_renderer.FastWidgetRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'coproduce.sqlite3'}"),

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -72,24 +73,16 @@ def _day(when: dt.datetime) -> str:
     return f"{local:%A} {local.day} {local:%B}"
 
 
-def _replies_due(person: Person, now: dt.datetime) -> list[NextThing]:
-    invitations = (
-        Invitation.objects.filter(
-            person=person,
-            rsvp=Rsvp.NO_REPLY,
-            meeting__status=SessionStatus.PLANNED,
-            meeting__ends_at__gte=now,
-        )
-        .select_related("meeting")
-        .order_by("meeting__starts_at", "id")
-    )
+def _replies_due(upcoming: list[Invitation]) -> list[NextThing]:
+    """Sessions coming up (``meetings.person_upcoming``) they have not replied to yet."""
     return [
         NextThing(
             link_text=f"Reply to “{i.meeting.title}”",
             hint=f"On {_day(i.meeting.starts_at)}. Tell us if you can come.",
             url=reverse("meetings:detail", args=[i.meeting_id]),
         )
-        for i in invitations
+        for i in upcoming
+        if i.rsvp == Rsvp.NO_REPLY
     ]
 
 
@@ -136,6 +129,8 @@ def _votes_open(person: Person) -> list[NextThing]:
 
 
 def _reward_choice(person: Person) -> list[NextThing]:
+    if _has(person, "reward_choice"):  # chosen already: no need to ask the database
+        return []
     if not rewards.people_waiting_for_a_choice().filter(pk=person.pk).exists():
         return []
     return [
@@ -148,10 +143,23 @@ def _reward_choice(person: Person) -> list[NextThing]:
     ]
 
 
-def next_things(person: Person, now: dt.datetime | None = None) -> list[NextThing]:
-    now = now or timezone.now()
+def _has(person: Person, one_to_one: str) -> bool:
+    """Whether the reverse one-to-one (selected with the person, or asked now) exists."""
+    try:
+        getattr(person, one_to_one)
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
+def next_things(
+    person: Person, now: dt.datetime | None = None, upcoming: list[Invitation] | None = None
+) -> list[NextThing]:
+    """upcoming: ``meetings.person_upcoming(person)`` when the caller has it already."""
+    if upcoming is None:
+        upcoming = meetings.person_upcoming(person, now=now)
     return [
-        *_replies_due(person, now),
+        *_replies_due(upcoming),
         *_quick_questions(person),
         *_votes_open(person),
         *_reward_choice(person),
@@ -174,7 +182,16 @@ def done_summary(person: Person, history: meetings.History, today: dt.date) -> D
 
 
 def tenant_home(*, user: AbstractBaseUser | AnonymousUser) -> dict[str, Any]:
-    person = own_person(user)
+    """The tenant's home page. The busiest page there is (docs/benchmarks.md, issue #20): the
+    person comes with their calendar address and reward choice in one query, and the replies
+    due are read from the sessions coming up rather than asked for again."""
+    if not user.pk or not roles.is_tenant(user):
+        return {"person": None}
+    person = (
+        Person.objects.filter(user_id=user.pk)
+        .select_related("calendar_feed", "reward_choice")
+        .first()
+    )
     if person is None:
         return {"person": None}
     today = timezone.localdate()
@@ -182,13 +199,13 @@ def tenant_home(*, user: AbstractBaseUser | AnonymousUser) -> dict[str, Any]:
     history = meetings.person_history(person)
     return {
         "person": person,
-        "next_things": next_things(person),
+        "next_things": next_things(person, upcoming=upcoming),
         "upcoming": upcoming[:COMING_UP],
         "more_upcoming": len(upcoming) - COMING_UP if len(upcoming) > COMING_UP else 0,
         "recent": history.items[:RECENT],
         "done": done_summary(person, history, today),
         "has_more_history": len(history.items) > RECENT,
-        "calendar_feed": CalendarFeed.objects.filter(person=person).first(),
+        "calendar_feed": person.calendar_feed if _has(person, "calendar_feed") else None,
     }
 
 

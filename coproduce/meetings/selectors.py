@@ -113,10 +113,10 @@ def person_invitations(person: Person) -> QuerySet[Invitation]:
     )
 
 
-def person_upcoming(person: Person) -> list[Invitation]:
+def person_upcoming(person: Person, now: dt.datetime | None = None) -> list[Invitation]:
     return list(
         person_invitations(person)
-        .filter(meeting__status=SessionStatus.PLANNED, meeting__ends_at__gte=timezone.now())
+        .filter(meeting__status=SessionStatus.PLANNED, meeting__ends_at__gte=now or timezone.now())
         .order_by("meeting__starts_at", "id")
     )
 
