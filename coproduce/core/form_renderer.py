@@ -4,9 +4,9 @@ Each form widget is a small Django template, and a template render costs tens of
 however little it does: the attendance register draws about fifty widgets (a `<select>` of six
 options each row), so half its time went on widget templates (docs/benchmarks.md, issue #20).
 For inputs, selects and text areas, this renderer builds exactly the HTML of Django's own
-templates in Python; every other template goes through the templates as before (a project that
-replaces one of these templates must take it out of ``FAST``). tests/core/test_form_renderer.py checks the output is
-character for character the same as Django's.
+templates in Python; every other template goes through the templates as before (a project
+that replaces one of these templates must take it out of ``FAST``).
+tests/core/test_form_renderer.py checks the output is character for character Django's.
 """
 
 from __future__ import annotations
@@ -75,9 +75,7 @@ def _textarea(widget: Mapping[str, Any]) -> str:
 
 
 # Each of these templates is only `{% include "django/forms/widgets/input.html" %}`.
-_INPUTS = (
-    "checkbox color date datetime email hidden input number password search tel text time url"
-)
+_INPUTS = "checkbox color date datetime email hidden input number password search tel text time url"
 FAST: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     **{f"{WIDGETS}{name}.html": _input for name in _INPUTS.split()},
     WIDGETS + "select.html": _select,

@@ -21,7 +21,6 @@ from coproduce.core.needs import Need
 from coproduce.diversity.models import QuickQuestionRecipient
 from coproduce.meetings import selectors as meetings
 from coproduce.meetings.models import (
-    CalendarFeed,
     Invitation,
     Meeting,
     Rsvp,

@@ -149,35 +149,49 @@ class History:
 
 
 def person_history(person: Person) -> History:
-    """Sessions they took part in and time given outside sessions, newest first."""
+    """Sessions they took part in and time given outside sessions, newest first.
+
+    Read as plain rows (``values_list``), not models: every tenant's home page asks for it."""
     history = History()
-    attendances = Attendance.objects.filter(person=person).select_related("meeting__project")
-    for a in attendances:
+    via = dict(Attendance._meta.get_field("took_part_via").flatchoices)
+    attendances = Attendance.objects.filter(person=person).values_list(
+        "meeting__starts_at",
+        "meeting__title",
+        "meeting__project__title",
+        "took_part_via",
+        "minutes",
+        "on_behalf",
+        "meeting_id",
+    )
+    for starts_at, title, project, took_part_via, minutes, on_behalf, meeting_id in attendances:
         history.items.append(
             HistoryItem(
-                when=timezone.localtime(a.meeting.starts_at).date(),
-                what=a.meeting.title,
-                project=a.meeting.project.title,
-                how=a.get_took_part_via_display(),
-                minutes=a.minutes,
-                on_behalf=a.on_behalf,
-                meeting_id=a.meeting_id,
+                when=timezone.localtime(starts_at).date(),
+                what=title,
+                project=project,
+                how=str(via.get(took_part_via, took_part_via)),
+                minutes=minutes,
+                on_behalf=on_behalf,
+                meeting_id=meeting_id,
             )
         )
-        history.session_minutes += a.minutes
+        history.session_minutes += minutes
         history.sessions += 1
-    for t in TimeGiven.objects.filter(person=person).select_related("project"):
+    given = TimeGiven.objects.filter(person=person).values_list(
+        "on", "what", "project__title", "minutes", "on_behalf"
+    )
+    for on, what, project, minutes, on_behalf in given:
         history.items.append(
             HistoryItem(
-                when=t.on,
-                what=t.what,
-                project=t.project.title,
+                when=on,
+                what=what,
+                project=project,
                 how="Outside a session",
-                minutes=t.minutes,
-                on_behalf=t.on_behalf,
+                minutes=minutes,
+                on_behalf=on_behalf,
             )
         )
-        history.other_minutes += t.minutes
+        history.other_minutes += minutes
     history.items.sort(key=lambda item: item.when, reverse=True)
     return history
 

@@ -34,7 +34,9 @@ class Everything(forms.Form):
         choices=[("One", [("1", "Uno"), ("2", "Dos")]), ("3", "Tres"), ("Two", [("4", "<4>")])],
         initial="4",
     )
-    many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y"), ("z", "Z")], initial=["x", "z"])
+    many = forms.MultipleChoiceField(
+        choices=[("x", "X"), ("y", "Y"), ("z", "Z")], initial=["x", "z"]
+    )
     url = forms.URLField(required=False, assume_scheme="https")
 
 
