@@ -250,6 +250,18 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Cl
             store.delete(*keys)
 
 
+@pytest.fixture(autouse=True)
+def tasks_settle(cluster, transactional_db) -> Iterator[None]:
+    """After each test, wait for the workers to finish what the test queued (the `users`
+    fixture's new people queue a dashboard refresh, for one) before the database is emptied:
+    emptying it under a running task deletes the task's own row, and the worker stops on that."""
+    yield
+    pending = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"])
+    deadline = time.monotonic() + 60
+    while pending.exists() and time.monotonic() < deadline:
+        time.sleep(0.25)
+
+
 @pytest.fixture
 def alice(users):
     """A tenant (staff need two-step sign-in in production), with an argon2 password the
