@@ -251,6 +251,10 @@ TASKS = {
     }
 }
 
+# "Code these next": after a retraining of a health check's promise mapping finishes, the next
+# one waits at least this long, so evaluators coding together do not keep a core busy.
+REMAP_PAUSE_SECONDS = envint("REMAP_PAUSE_SECONDS", "20")
+
 # The retention schedule (docs/retention.md): how long each kind of personal data is kept.
 # Days, except the ledger (whole UK tax years after the one a payment falls in). Each can be
 # changed with its environment variable; 0 switches that rule off (nothing of that kind goes).

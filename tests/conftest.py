@@ -47,6 +47,13 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _remap_at_once(settings):
+    """Retrain a promise mapping as soon as asked: tests run the task worker in a batch, which
+    leaves a task to run later where it is. tests/evaluation/test_code_next.py checks the pause."""
+    settings.REMAP_PAUSE_SECONDS = 0
+
+
 @pytest.fixture
 def area(db) -> Area:
     return Area.objects.create(name="Northfield")

@@ -777,15 +777,37 @@ def coding_add(
     )
     if promise is not None:
         # Every hand coding retrains the promise mapping for the rest, in the background.
-        from coproduce.evaluation.tasks import remap_promises
-
-        check_id = item.health_check_id
-        queued = HealthCheck.objects.filter(pk=check_id, remap_requested_at__isnull=True).update(
-            remap_requested_at=timezone.now()
-        )
-        if queued:  # otherwise a retraining is already waiting and will include this coding
-            transaction.on_commit(lambda: remap_promises.enqueue(check_id))
+        remap_queue(item.health_check_id)
     return coding
+
+
+def remap_queue(check_id: int) -> bool:
+    """Queue a retraining of the promise mapping, once: False when one is already waiting,
+    which will include every coding saved before it starts.
+
+    Evaluators coding together save a passage every second or two. Retraining takes seconds of
+    CPU each time, so the next one starts no sooner than `REMAP_PAUSE_SECONDS` after the last
+    one finished (the mapping is still fresh within the minute issue #19 asks for)."""
+    from coproduce.evaluation.tasks import remap_promises
+
+    queued = HealthCheck.objects.filter(pk=check_id, remap_requested_at__isnull=True).update(
+        remap_requested_at=timezone.now()
+    )
+    if not queued:
+        return False
+    last = (
+        SuggestionBatch.objects.filter(health_check_id=check_id)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    run_after = None
+    if last is not None and settings.REMAP_PAUSE_SECONDS:
+        run_after = last + dt.timedelta(seconds=settings.REMAP_PAUSE_SECONDS)
+    task = remap_promises
+    if run_after is not None and run_after > timezone.now():
+        task = remap_promises.using(run_after=run_after)
+    transaction.on_commit(lambda: task.enqueue(check_id))
+    return True
 
 
 def _insight_promises(promises) -> list:
@@ -935,14 +957,7 @@ def remap_execute(check_id: int) -> int:
 def suggestions_request(*, check: HealthCheck) -> bool:
     """Ask for the engine to choose passages (when none are chosen yet or all are answered).
     False when a retraining is already waiting, which will choose them."""
-    from coproduce.evaluation.tasks import remap_promises
-
-    queued = HealthCheck.objects.filter(pk=check.pk, remap_requested_at__isnull=True).update(
-        remap_requested_at=timezone.now()
-    )
-    if queued:
-        transaction.on_commit(lambda: remap_promises.enqueue(check.pk))
-    return bool(queued)
+    return remap_queue(check.pk)
 
 
 @transaction.atomic

@@ -91,6 +91,42 @@ def test_the_engine_chooses_confirm_records_a_hand_coding_and_queues_retraining(
     assert "Too few codings to judge" in page and "at least 10 needed" in page
 
 
+def test_the_next_retraining_waits_for_the_pause_after_the_last(
+    users, group, themed, settings, django_capture_on_commit_callbacks
+):
+    """Evaluators coding together do not retrain back to back: the task is queued to run no
+    sooner than REMAP_PAUSE_SECONDS after the last retraining finished, and once only."""
+    settings.REMAP_PAUSE_SECONDS = 20
+    check = themed
+    alice = group["members"][0]
+    items = list(EvidenceItem.objects.filter(health_check=check).order_by("pk")[:3])
+    promise = check.promise_set.promises.first()
+
+    def code(item):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.suggestion_answer(
+                item=item, promise=promise, coder=alice, actor=users["alice"]
+            )
+
+    def remaps():
+        return DBTaskResult.objects.filter(task_path__endswith="remap_promises")
+
+    code(items[0])  # no retraining has run yet: it runs at once
+    _worker()
+    finished = SuggestionBatch.objects.get(health_check=check).created_at
+    code(items[1])
+    code(items[2])  # the retraining already waiting will include this coding
+    waiting = remaps().filter(status="READY").get()
+    assert waiting.run_after == finished + dt.timedelta(seconds=20)
+    _worker()  # not due yet: it stays queued
+    assert remaps().filter(status="READY").get().pk == waiting.pk
+    assert SuggestionBatch.objects.filter(health_check=check).count() == 1
+    # once due, it runs, on both codings
+    DBTaskResult.objects.filter(pk=waiting.pk).update(run_after=finished)
+    _worker()
+    assert SuggestionBatch.objects.filter(health_check=check).first().trained_on == 3
+
+
 def test_quality_is_said_in_words_per_promise(client, users, group, themed):
     check = themed
     alice = group["members"][0]
