@@ -83,10 +83,13 @@ def meeting_attendances(meeting: Meeting) -> list[Attendance]:
     )
 
 
-def invitation_for_person(meeting: Meeting, person: Person | None) -> Invitation | None:
-    if person is None:
+def invitation_for_user(meeting: Meeting, user_id: int | None) -> Invitation | None:
+    """The invitation of the person whose login this is (one query: the session page is one of
+    the busiest, docs/benchmarks.md, issue #20). None for no login: never people without one."""
+    if not user_id:
         return None
-    return Invitation.objects.filter(meeting=meeting, person=person).first()
+    # through the session, so invitation.meeting is this one, not asked for again
+    return meeting.invitations.filter(person__user_id=user_id).first()
 
 
 def people_search(q: str, *, exclude_ids: set[int] | None = None, limit: int = 50) -> list[Person]:

@@ -65,7 +65,7 @@ def _get_meeting_for_user(
     invitation = None
     if roles.is_tenant(user):
         # Tenants see only sessions they are invited to.
-        invitation = selectors.invitation_for_person(meeting, _own_person(request))
+        invitation = selectors.invitation_for_user(meeting, user.pk)
         if invitation is None:
             raise PermissionDenied
     return meeting, invitation
@@ -284,9 +284,9 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 @login_required
 def rsvp(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The person replies to their own invitation."""
-    person = _own_person(request)
+    # Their own invitation only: one query, joined to the person through their login.
     invitation = get_object_or_404(
-        Invitation.objects.select_related("meeting"), pk=pk, person_id=person.pk if person else 0
+        Invitation.objects.select_related("meeting"), pk=pk, person__user_id=request.user.pk
     )
     form = RsvpForm(request.POST)
     if form.is_valid():

@@ -182,3 +182,22 @@ def test_detail_shows_capacity_and_replies(login, meeting, members, users):
     services.invitations_for_members(meeting=meeting, actor=users["carol"])
     response = login("fiona").get(reverse("meetings:detail", args=[meeting.pk]))
     assert b"2 invited: 0 coming" in response.content
+
+
+def test_a_tenants_session_page_finds_their_invitation_in_one_query(
+    login, make_meeting, users, django_assert_num_queries
+):
+    """The session page is one of a tenant's busiest (docs/benchmarks.md, issue #20): the
+    session, then their own invitation joined through their login; and nobody else's."""
+    from coproduce.meetings import services
+    from coproduce.people.models import Person
+
+    meeting = make_meeting(title="Estate walkabout")
+    alice = Person.objects.get(user=users["alice"])
+    services.invitations_create(meeting=meeting, people=[alice], actor=users["carol"])
+    client = login("alice")
+    client.get(reverse("meetings:detail", args=[meeting.pk]))  # the session is read from now on
+    with django_assert_num_queries(4):  # session, user, the session page's meeting, invitation
+        response = client.get(reverse("meetings:detail", args=[meeting.pk]))
+    assert response.status_code == 200 and b"Estate walkabout" in response.content
+    assert login("bob").get(reverse("meetings:detail", args=[meeting.pk])).status_code == 403
