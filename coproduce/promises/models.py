@@ -188,6 +188,12 @@ class Vote(models.Model):
     def __str__(self) -> str:
         return f"{self.person} {self.choice}"
 
+    @property
+    def choice_in_a_sentence(self) -> str:
+        """ "for", "against (I object)": the label with only its first letter made small."""
+        label = str(self.get_choice_display())
+        return label[:1].lower() + label[1:]
+
 
 class PromiseVersion(models.Model):
     """Every wording a promise has had, so the history (and the wrangles) stay visible."""

@@ -32,6 +32,8 @@ from coproduce.promises.models import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.http import HttpRequest
 
     from coproduce.accounts.models import User
@@ -198,9 +200,15 @@ def vote_cast(
     return vote
 
 
-def tally(proposal: Proposal) -> dict[str, int]:
+def tally(proposal: Proposal, votes: Iterable[Vote] | None = None) -> dict[str, int]:
+    """Votes for, against and abstaining; from `votes` when the caller has read them already."""
     counts = {choice: 0 for choice in VoteChoice.values}
-    for choice in proposal.votes.values_list("choice", flat=True):
+    choices = (
+        (v.choice for v in votes)
+        if votes is not None
+        else proposal.votes.values_list("choice", flat=True)
+    )
+    for choice in choices:
         counts[choice] += 1
     return counts
 

@@ -193,6 +193,8 @@ def _proposal_page(
             else None
         )
         before = version.wording if version else proposal.promise.wording
+    # read once: listed on the page, counted, and the person's own vote found among them
+    votes = list(proposal.votes.select_related("person"))
     return render(
         request,
         "promises/proposal.html",
@@ -201,8 +203,8 @@ def _proposal_page(
             "set": promise_set,
             "diff": word_diff(before, proposal.wording),
             "diff_2": word_diff("", proposal.wording_2) if proposal.wording_2 else None,
-            "tally": services.tally(proposal),
-            "votes": proposal.votes.select_related("person"),
+            "tally": services.tally(proposal, votes),
+            "votes": votes,
             "comments": proposal.comments.select_related("person", "user"),
             "vote_form": vote_form or VoteForm(prefix="vote", members=members),
             "comment_form": comment_form or CommentForm(prefix="comment", members=members),
@@ -213,7 +215,7 @@ def _proposal_page(
                 me is not None
                 or (promise_set.staff_may_decide and roles.can_run_sessions(request.user))
             ),
-            "my_vote": proposal.votes.filter(person=me).first() if me else None,
+            "my_vote": next((v for v in votes if v.person_id == me.pk), None) if me else None,
         },
     )
 

@@ -169,3 +169,23 @@ def test_a_tenants_vote_and_the_proposal_page_look_up_their_membership_once(logi
     assert Vote.objects.get(proposal=proposal).choice == "for"
     assert _membership_lookups(page.captured_queries) == 1
     assert _membership_lookups(vote.captured_queries) == 1
+
+
+def test_the_proposal_page_reads_the_votes_once_for_the_list_the_count_and_my_vote(
+    login, proposal, group
+):
+    """The votes are listed, counted and searched for the person's own in one query (the
+    proposal page is one of a tenant's busiest, docs/benchmarks.md, issue #20)."""
+    alice, bob = group["members"][0], group["members"][1]
+    services.vote_cast(proposal=proposal, person=alice, choice="for", actor=None)
+    services.vote_cast(proposal=proposal, person=bob, choice="against", actor=None)
+    client = login("bob")
+    with CaptureQueriesContext(connection) as page:
+        html = client.get(reverse("promises:proposal", args=[proposal.pk])).content.decode()
+    votes_read = [q for q in page.captured_queries if 'FROM "promises_vote"' in q["sql"]]
+    assert len(votes_read) == 1
+    assert "For: <strong>1</strong> · Against: <strong>1</strong>" in html
+    assert "You voted against (I object). You can change your vote." in html
+    assert login("alice").get(reverse("promises:proposal", args=[proposal.pk])).status_code == 200
+    html = client.get(reverse("promises:proposal", args=[proposal.pk])).content.decode()
+    assert f"{alice.full_name}: for</li><li>{bob.full_name}: against (I object)</li>" in html
