@@ -33,7 +33,7 @@ from coproduce.people.models import Interest, InterestStatus, Person
 from coproduce.promises.models import Proposal, ProposalStatus, SetStatus
 from coproduce.rewards import selectors as rewards
 from coproduce.rewards.models import LineStatus
-from coproduce.rewards.money import tax_year_start, to_money
+from coproduce.rewards.money import tax_year_start
 
 # How many sessions "Coming up" shows before pointing to the full list.
 COMING_UP = 3
@@ -168,14 +168,13 @@ def next_things(
 # --- what a tenant has done ---------------------------------------------------------------------
 def done_summary(person: Person, history: meetings.History, today: dt.date) -> DoneSummary:
     year_start = tax_year_start(today)
-    summary = rewards.year_summary(person, year_start)
     return DoneSummary(
         sessions_this_year=sum(
             1 for item in history.items if item.meeting_id and item.when.year == today.year
         ),
         sessions_total=history.sessions,
         hours_total=history.total_hours,
-        rewards_this_tax_year=to_money(summary["income"] + summary["other"]),
+        rewards_this_tax_year=rewards.year_rewards_total(person, year_start),
         tax_year_start=year_start,
     )
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from coproduce.accounts import roles
 from coproduce.people.models import Person
@@ -248,6 +248,19 @@ def year_summary(person: Person, year_start: dt.date) -> dict[str, Any]:
             sum((x.amount for x in live if not x.is_income and x.category == "fee"), ZERO)
         ),
     }
+
+
+def year_rewards_total(person: Person, year_start: dt.date) -> Decimal:
+    """What `year_summary` gives as income plus other rewards, summed by the database: the
+    tenant's home shows only this (one of the busiest pages, docs/benchmarks.md, issue #20)."""
+    end = dt.date(year_start.year + 1, 4, 6)
+    total = (
+        RewardLine.objects.filter(person=person, on__gte=year_start, on__lt=end)
+        .exclude(status__in=(LineStatus.REVERSED, LineStatus.DECLINED))
+        .filter(Q(is_income=True) | Q(category="fee"))
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return to_money(total or ZERO)
 
 
 # --- exports ----------------------------------------------------------------------------------

@@ -45,3 +45,36 @@ def test_rewards_paid_total_counts_only_work_dated_in_the_period(offer, session,
         rewards_paid_total(start=day + dt.timedelta(days=1), end=day + dt.timedelta(days=30)) == 0
     )
     assert rewards_paid_total(start=day, end=day) == Decimal("52.50")
+
+
+def test_the_homes_year_total_is_the_year_summarys_income_plus_other_rewards(project, users):
+    """`year_rewards_total` (summed by the database for the tenant's home) gives what
+    `year_summary` adds up line by line, for every mix of category, income and status, and only
+    inside the tax year."""
+    from itertools import product
+
+    from coproduce.rewards.models import LineStatus
+    from coproduce.rewards.money import tax_year_start
+    from coproduce.rewards.selectors import year_rewards_total, year_summary
+
+    alice = users["alice"].person
+    start = tax_year_start(dt.date(2026, 6, 1))
+    days = (start - dt.timedelta(days=1), start, dt.date(start.year + 1, 4, 5))
+    combos = product(Category.values, (True, False), LineStatus.values, days)
+    for n, (category, income, status, on) in enumerate(combos):
+        RewardLine.objects.create(
+            person=alice,
+            project=project,
+            source_key=f"test:{n}",
+            category=category,
+            on=on,
+            description="Line",
+            form=RewardForm.BANK_TRANSFER,
+            amount=Decimal(n + 1) / 4,
+            is_income=income,
+            status=status,
+        )
+    summary = year_summary(alice, start)
+    assert year_rewards_total(alice, start) == summary["income"] + summary["other"]
+    assert summary["income"] + summary["other"] > 0
+    assert year_rewards_total(users["bob"].person, start) == Decimal("0.00")
