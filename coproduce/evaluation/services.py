@@ -800,12 +800,11 @@ def remap_queue(check_id: int) -> bool:
         .values_list("created_at", flat=True)
         .first()
     )
-    run_after = None
-    if last is not None and settings.REMAP_PAUSE_SECONDS:
-        run_after = last + dt.timedelta(seconds=settings.REMAP_PAUSE_SECONDS)
     task = remap_promises
-    if run_after is not None and run_after > timezone.now():
-        task = remap_promises.using(run_after=run_after)
+    if last is not None:
+        run_after = last + dt.timedelta(seconds=settings.REMAP_PAUSE_SECONDS)
+        if run_after > timezone.now():
+            task = remap_promises.using(run_after=run_after)
     transaction.on_commit(lambda: task.enqueue(check_id))
     return True
 

@@ -233,10 +233,18 @@ def person_lines(person: Person) -> QuerySet[RewardLine]:
     )
 
 
+# Lines that no longer count towards anything a person was given.
+NOT_LIVE = (LineStatus.REVERSED, LineStatus.DECLINED)
+
+
+def _in_tax_year(year_start: dt.date) -> Q:
+    """Lines dated in the UK tax year that starts on `year_start` (6 April to 5 April)."""
+    return Q(on__gte=year_start, on__lt=dt.date(year_start.year + 1, 4, 6))
+
+
 def year_summary(person: Person, year_start: dt.date) -> dict[str, Any]:
-    end = dt.date(year_start.year + 1, 4, 6)
-    lines = list(person_lines(person).filter(on__gte=year_start, on__lt=end).order_by("on", "id"))
-    live = [x for x in lines if x.status not in (LineStatus.REVERSED, LineStatus.DECLINED)]
+    lines = list(person_lines(person).filter(_in_tax_year(year_start)).order_by("on", "id"))
+    live = [x for x in lines if x.status not in NOT_LIVE]
     return {
         "label": tax_year_label(year_start),
         "start": year_start,
@@ -253,10 +261,9 @@ def year_summary(person: Person, year_start: dt.date) -> dict[str, Any]:
 def year_rewards_total(person: Person, year_start: dt.date) -> Decimal:
     """What `year_summary` gives as income plus other rewards, summed by the database: the
     tenant's home shows only this (one of the busiest pages, docs/benchmarks.md, issue #20)."""
-    end = dt.date(year_start.year + 1, 4, 6)
     total = (
-        RewardLine.objects.filter(person=person, on__gte=year_start, on__lt=end)
-        .exclude(status__in=(LineStatus.REVERSED, LineStatus.DECLINED))
+        RewardLine.objects.filter(_in_tax_year(year_start), person=person)
+        .exclude(status__in=NOT_LIVE)
         .filter(Q(is_income=True) | Q(category="fee"))
         .aggregate(total=Sum("amount"))["total"]
     )
